@@ -1,0 +1,216 @@
+package io.romotica.server;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.romotica.protocol.FrameCodec;
+import io.romotica.server.audit.AuditLog;
+import io.romotica.server.audit.AuditRoutes;
+import io.romotica.server.auth.AccountRoutes;
+import io.romotica.server.auth.AccountService;
+import io.romotica.server.auth.AuthRoutes;
+import io.romotica.server.auth.AuthService;
+import io.romotica.server.auth.LoginThrottle;
+import io.romotica.server.auth.PasswordHasher;
+import io.romotica.server.bus.AttemptCounter;
+import io.romotica.server.bus.EventBus;
+import io.romotica.server.bus.LocalAttemptCounter;
+import io.romotica.server.bus.LocalEventBus;
+import io.romotica.server.bus.RateLimiter;
+import io.romotica.server.bus.Redis;
+import io.romotica.server.bus.RedisAttemptCounter;
+import io.romotica.server.bus.RedisEventBus;
+import io.romotica.server.common.Api;
+import io.romotica.server.common.Ids;
+import io.romotica.server.common.SecretBox;
+import io.romotica.server.config.ServerConfig;
+import io.romotica.server.ops.HealthCheck;
+import io.romotica.server.ops.OpsRoutes;
+import io.romotica.server.realtime.RealtimeSocket;
+import io.romotica.server.settings.SettingsRoutes;
+import io.romotica.server.settings.SettingsService;
+import io.romotica.server.storage.Database;
+import io.romotica.server.storage.SecretKeys;
+import io.romotica.server.web.TlsMaterial;
+import io.romotica.server.web.WebServer;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running server node: the one place that builds the object graph from a {@link ServerConfig}. Tests
+ * start it in-process on port 0 exactly as {@link ServerMain} does. Not reusable after {@link #stop()}.
+ */
+public final class RomoticaServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RomoticaServer.class);
+
+    private final ServerConfig config;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final WebServer web;
+    private final RealtimeSocket socket;
+    private final AccountService accounts;
+    private final Database database;
+
+    private RomoticaServer(ServerConfig config, Clock clock, SecureRandom random) throws Exception {
+        this.config = config;
+        Files.createDirectories(config.dataDir());
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ClassLoaderMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        new UptimeMetrics().bindTo(meters);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(meters);
+        resources.add(gc);
+
+        Ids ids = new Ids(random);
+        database = Database.open(config.db(), config.dataDir(), meters);
+        resources.add(database);
+        SecretBox secrets = new SecretBox(SecretKeys.load(config, database.jdbi(), random), random);
+
+        EventBus bus;
+        AttemptCounter attempts;
+        RateLimiter authLimiter;
+        Optional<Redis> redis = Optional.empty();
+        if (config.redis().enabled()) {
+            Redis r = Redis.connect(config.redis());
+            resources.add(r);
+            redis = Optional.of(r);
+            bus = new RedisEventBus(r);
+            attempts = new RedisAttemptCounter(r);
+            authLimiter = RateLimiter.redis(r, "auth", config.auth().rateLimitPerMinute());
+        } else {
+            bus = new LocalEventBus();
+            attempts = new LocalAttemptCounter(clock);
+            authLimiter = RateLimiter.local(config.auth().rateLimitPerMinute());
+        }
+        resources.add(bus);
+
+        AuditLog audit = new AuditLog(database.jdbi(), clock);
+        AuthService auth = new AuthService(
+                database.jdbi(),
+                new PasswordHasher(random),
+                secrets,
+                new LoginThrottle(attempts, config.auth(), clock),
+                audit,
+                bus,
+                config.auth(),
+                ids,
+                clock,
+                meters);
+        accounts = new AccountService(database.jdbi(), auth, audit, config.auth(), ids, clock);
+        SettingsService settings = new SettingsService(database.jdbi(), audit, bus);
+        socket = new RealtimeSocket(
+                auth, bus, new FrameCodec(), clock, config.http().publicUrl(), meters);
+
+        List<HealthCheck> checks = new ArrayList<>();
+        checks.add(check("database", () -> database.ping(), database.isPostgres() ? "postgresql" : "h2"));
+        redis.ifPresent(r -> checks.add(check("redis", () -> r.ping() && bus.healthy(), "redis")));
+        checks.add(new io.romotica.server.ops.DiskCheck(
+                config.dataDir(), config.ops().minFreeDiskBytes()));
+
+        Api api = new Api();
+        new AuthRoutes(auth, accounts).register(api);
+        new AccountRoutes(accounts, auth, config.http().publicUrl()).register(api);
+        new AuditRoutes(audit).register(api);
+        new SettingsRoutes(settings).register(api);
+        new OpsRoutes(checks, meters, config.ops().metricsToken()).register(api);
+
+        web = new WebServer(
+                config,
+                config.tls().enabled() ? TlsMaterial.load(config.tls(), config.dataDir(), random) : null,
+                api.routes(),
+                auth,
+                authLimiter,
+                socket,
+                meters,
+                version());
+    }
+
+    private static HealthCheck check(String name, java.util.function.BooleanSupplier probe, String detail) {
+        return new HealthCheck() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Status check() {
+                return new Status(probe.getAsBoolean(), detail);
+            }
+        };
+    }
+
+    /** Builds and starts a node. */
+    public static RomoticaServer start(ServerConfig config, Clock clock, SecureRandom random) throws Exception {
+        RomoticaServer server = new RomoticaServer(config, clock, random);
+        try {
+            server.web.start();
+        } catch (RuntimeException e) {
+            server.closeResources();
+            throw e;
+        }
+        return server;
+    }
+
+    public int port() {
+        return web.port();
+    }
+
+    /** The URL people use: {@code public.url}, else this host on the bound port. */
+    public String baseUrl() {
+        if (config.http().publicUrl() != null) {
+            return config.http().publicUrl();
+        }
+        return (config.tls().enabled() ? "https" : "http") + "://localhost:" + port();
+    }
+
+    /** While no admin exists, a fresh one-time setup link; else empty. */
+    public Optional<String> setupLink() {
+        return accounts.issueSetupToken().map(t -> baseUrl() + "/setup#t=" + t);
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    /** Graceful stop: tell socket clients, let open requests finish (shutdown.grace), then close resources. */
+    public void stop() {
+        log.info("stopping: draining connections");
+        socket.closeAll();
+        web.stop();
+        closeResources();
+        log.info("stopped");
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void closeResources() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                log.warn("closing {} failed", resources.get(i).getClass().getSimpleName(), e);
+            }
+        }
+    }
+
+    static String version() {
+        String v = RomoticaServer.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,44 @@
+package io.romotica.server.common;
+
+/**
+ * Stable error codes with their HTTP status. Clients key on {@link #name()}, never on message text, so a
+ * code once shipped keeps its name.
+ */
+public enum ErrorCode {
+    INVALID_INPUT(400),
+    WEAK_PASSWORD(400),
+    UNAUTHENTICATED(401),
+    SESSION_EXPIRED(401),
+    SECOND_FACTOR_REQUIRED(401),
+    INVALID_CREDENTIALS(401),
+    INVALID_CODE(401),
+    FORBIDDEN(403),
+    CSRF_REJECTED(403),
+    ACCOUNT_LOCKED(403),
+    ACCOUNT_DISABLED(403),
+    SETUP_NOT_AVAILABLE(403),
+    NOT_FOUND(404),
+    INVITE_INVALID(404),
+    METHOD_NOT_ALLOWED(405),
+    CONFLICT(409),
+    LAST_ADMIN(409),
+    PAYLOAD_TOO_LARGE(413),
+    UNSUPPORTED_MEDIA_TYPE(415),
+    RATE_LIMITED(429),
+    INTERNAL(500),
+    UNAVAILABLE(503);
+
+    private final int status;
+
+    ErrorCode(int status) {
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public boolean isClientFault() {
+        return status < 500;
+    }
+}

@@ -1,0 +1,236 @@
+package io.romotica.server.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Loads {@link ServerConfig}: the defaults file in the jar, then the optional file named by
+ * {@code ROMOTICA_CONFIG}, then {@code ROMOTICA_*} environment variables, then explicit overrides (tests).
+ * Unknown keys in the file or overrides are errors, so a typo cannot silently fall back to a default.
+ */
+public final class ConfigLoader {
+    public static final String DEFAULTS_RESOURCE = "/romotica-defaults.properties";
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+    private final Map<String, String> values;
+
+    private ConfigLoader(Map<String, String> values) {
+        this.values = values;
+    }
+
+    /** Loads from defaults, optional file, the given environment and overrides, and validates. */
+    public static ServerConfig load(Map<String, String> env, Map<String, String> overrides) {
+        Map<String, String> merged = defaults();
+        String file = env.get("ROMOTICA_CONFIG");
+        if (file != null && !file.isBlank()) {
+            mergeKnown(merged, readProperties(Path.of(file)), "ROMOTICA_CONFIG file " + file);
+        }
+        for (String key : merged.keySet().toArray(String[]::new)) {
+            String value = env.get(envName(key));
+            if (value != null) {
+                merged.put(key, value);
+            }
+        }
+        mergeKnown(merged, overrides, "overrides");
+        return new ConfigLoader(merged).build();
+    }
+
+    /** The environment variable that overrides {@code key}. */
+    public static String envName(String key) {
+        return "ROMOTICA_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    /** Every key of the defaults file with its default value, in file order. */
+    public static Map<String, String> defaults() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(DEFAULTS_RESOURCE + " missing from the jar");
+            }
+            return DefaultsFile.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    .values();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> readProperties(Path path) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(path)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read configuration file " + path + ": " + e.getMessage());
+        }
+        Map<String, String> map = new LinkedHashMap<>();
+        p.stringPropertyNames().forEach(k -> map.put(k, p.getProperty(k)));
+        return map;
+    }
+
+    private static void mergeKnown(Map<String, String> target, Map<String, String> source, String origin) {
+        for (var e : source.entrySet()) {
+            if (!target.containsKey(e.getKey())) {
+                throw new ConfigException("unknown configuration key '" + e.getKey() + "' in " + origin);
+            }
+            target.put(e.getKey(), e.getValue());
+        }
+    }
+
+    private ServerConfig build() {
+        Path dataDir = Path.of(required("data.dir")).toAbsolutePath().normalize();
+        var http = new ServerConfig.Http(
+                required("host"),
+                intIn("port", 0, 65535),
+                url("public.url"),
+                longIn("http.max.body.bytes", 1024, 1L << 30),
+                duration("shutdown.grace"));
+        var tls = new ServerConfig.Tls(bool("tls.enabled"), optionalPath("tls.cert"), optionalPath("tls.key"));
+        if ((tls.cert() == null) != (tls.key() == null)) {
+            throw new ConfigException(
+                    "tls.cert and tls.key must be given together (ROMOTICA_TLS_CERT, ROMOTICA_TLS_KEY)");
+        }
+        String dbUrl = optional("db.url");
+        if (dbUrl != null && !dbUrl.startsWith("jdbc:postgresql:")) {
+            throw new ConfigException("db.url must be a jdbc:postgresql: URL (ROMOTICA_DB_URL)");
+        }
+        var db = new ServerConfig.Db(dbUrl, optional("db.user"), secret("db.password"), intIn("db.pool.size", 1, 500));
+        Secret redisUrl = secret("redis.url");
+        if (!redisUrl.isEmpty() && !redisUrl.value().matches("^rediss?://.+")) {
+            throw new ConfigException("redis.url must start with redis:// or rediss:// (ROMOTICA_REDIS_URL)");
+        }
+        var redis = new ServerConfig.Redis(redisUrl, requiredMatching("redis.prefix", "[A-Za-z0-9_.-]{1,64}"));
+        String logFormat = required("log.format").toLowerCase(Locale.ROOT);
+        if (!logFormat.equals("text") && !logFormat.equals("json")) {
+            throw new ConfigException("log.format must be text or json (ROMOTICA_LOG_FORMAT)");
+        }
+        var auth = new ServerConfig.Auth(
+                duration("session.idle.timeout"),
+                duration("session.absolute.timeout"),
+                duration("login.pending.timeout"),
+                intIn("login.lockout.threshold", 1, 1000),
+                intIn("login.backoff.free.attempts", 0, 100),
+                duration("login.backoff.base"),
+                duration("login.backoff.max"),
+                intIn("auth.rate.limit.per.minute", 1, 100_000),
+                intIn("password.min.length", 8, 128),
+                duration("invite.lifetime"),
+                duration("setup.token.lifetime"));
+        var ops =
+                new ServerConfig.Ops(longIn("health.min.free.disk.bytes", 0, Long.MAX_VALUE), secret("metrics.token"));
+        Secret secretKey = secret("secret.key");
+        return new ServerConfig(dataDir, http, tls, db, redis, secretKey, logFormat, auth, ops);
+    }
+
+    private String optional(String key) {
+        String v = values.get(key);
+        return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    private String required(String key) {
+        String v = optional(key);
+        if (v == null) {
+            throw new ConfigException(key + " must not be empty (" + envName(key) + ")");
+        }
+        return v;
+    }
+
+    private String requiredMatching(String key, String regex) {
+        String v = required(key);
+        if (!v.matches(regex)) {
+            throw new ConfigException(key + " must match " + regex + " (" + envName(key) + ")");
+        }
+        return v;
+    }
+
+    private Secret secret(String key) {
+        return new Secret(optional(key));
+    }
+
+    private Path optionalPath(String key) {
+        String v = optional(key);
+        return v == null ? null : Path.of(v);
+    }
+
+    private String url(String key) {
+        String v = optional(key);
+        if (v == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(v);
+            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new ConfigException(key + " must be an http(s) URL (" + envName(key) + ")");
+            }
+        } catch (URISyntaxException e) {
+            throw new ConfigException(key + " is not a URL (" + envName(key) + ")");
+        }
+        return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+    }
+
+    private boolean bool(String key) {
+        String v = required(key).toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new ConfigException(key + " must be true or false (" + envName(key) + ")");
+        };
+    }
+
+    private int intIn(String key, int min, int max) {
+        return (int) longIn(key, min, max);
+    }
+
+    private long longIn(String key, long min, long max) {
+        String v = required(key);
+        try {
+            long n = Long.parseLong(v);
+            if (n < min || n > max) {
+                throw new ConfigException(key + " must be between " + min + " and " + max + " (" + envName(key) + ")");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be a whole number (" + envName(key) + ")");
+        }
+    }
+
+    private Duration duration(String key) {
+        String v = required(key);
+        Duration d = parseDuration(v);
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new ConfigException(
+                    key + " must be a positive duration like 30s, 15m, 12h or PT15M (" + envName(key) + ")");
+        }
+        return d;
+    }
+
+    static Duration parseDuration(String v) {
+        Matcher m = SHORT_DURATION.matcher(v.trim());
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        try {
+            return Duration.parse(v.trim());
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}
