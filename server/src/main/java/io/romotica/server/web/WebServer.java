@@ -199,6 +199,9 @@ public final class WebServer {
     }
 
     private void notFound(Context ctx) {
+        if (ctx.endpoints().matchedHttpEndpoint() != null) {
+            return; // a handler answered 404 itself (e.g. INVITE_INVALID): keep its body
+        }
         if (ctx.path().startsWith("/api/") || ctx.path().startsWith("/health/")) {
             ErrorMapper.write(
                     ctx, ErrorCode.NOT_FOUND, java.util.Map.of("code", "NOT_FOUND", "message", "no such endpoint"));
