@@ -72,7 +72,7 @@ export function renderAdmin(container, ctx) {
 }
 
 function renderSettings(panel) {
-  const org = field({ id: 'settings-org-name', label: 'settings.orgName', autocomplete: 'organization', hint: 'settings.orgNameHint', attrs: { maxlength: '200' } });
+  const org = field({ id: 'settings-org-name', label: 'settings.orgName', autocomplete: 'organization', hint: 'settings.orgNameHint', attrs: { maxlength: '100' } });
   const submit = submitButton('settings-submit', 'settings.submit');
   // The stored value only fills the field if the admin has not started typing yet.
   let edited = false;

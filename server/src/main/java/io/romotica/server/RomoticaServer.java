@@ -56,14 +56,23 @@ public final class RomoticaServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final List<AutoCloseable> resources = new ArrayList<>();
-    private final WebServer web;
-    private final RealtimeSocket socket;
-    private final AccountService accounts;
-    private final Database database;
+    private WebServer web;
+    private RealtimeSocket socket;
+    private AccountService accounts;
+    private Database database;
 
     private RomoticaServer(ServerConfig config, Clock clock, SecureRandom random) throws Exception {
         this.config = config;
-        Files.createDirectories(config.dataDir());
+        try {
+            Files.createDirectories(config.dataDir());
+            build(clock, random);
+        } catch (Exception | Error e) {
+            closeResources();
+            throw e;
+        }
+    }
+
+    private void build(Clock clock, SecureRandom random) {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
         new JvmThreadMetrics().bindTo(meters);
@@ -179,6 +188,11 @@ public final class RomoticaServer implements AutoCloseable {
     /** While no admin exists, a fresh one-time setup link; else empty. */
     public Optional<String> setupLink() {
         return accounts.issueSetupToken().map(t -> baseUrl() + "/setup#t=" + t);
+    }
+
+    /** HTTP requests being handled right now on this node. */
+    public int requestsInFlight() {
+        return web.inflight();
     }
 
     public Database database() {

@@ -33,7 +33,7 @@ public final class ServerMain {
         Logger log = LoggerFactory.getLogger(ServerMain.class);
         RomoticaServer server;
         try {
-            server = RomoticaServer.start(config, Clock.systemUTC(), SecureRandom.getInstanceStrong());
+            server = RomoticaServer.start(config, Clock.systemUTC(), new SecureRandom());
         } catch (ConfigException e) {
             System.err.println("romotica: configuration error: " + e.getMessage());
             System.exit(EXIT_CONFIG);
@@ -54,7 +54,8 @@ public final class ServerMain {
             System.out.println();
             System.out.println("First run: no account exists yet. Open this one-time link to create the first admin:");
             System.out.println("  " + link);
-            System.out.println("(It expires after " + config.auth().setupTokenLifetime()
+            System.out.println("(It expires after "
+                    + config.auth().setupTokenLifetime().toString().substring(2).toLowerCase(java.util.Locale.ROOT)
                     + "; a new one is printed at each start until setup is done.)");
             System.out.println();
         });

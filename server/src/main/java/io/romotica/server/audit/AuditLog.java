@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 public final class AuditLog {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
     private static final int MAX_DETAILS = 4000;
+    private static final int MAX_NAME = 200;
+    private static final int MAX_IP = 64;
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -30,8 +32,7 @@ public final class AuditLog {
     /** Appends one event and returns its row. */
     public AuditEntry append(AuditEvent event) {
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        String details =
-                event.details().length() > MAX_DETAILS ? event.details().substring(0, MAX_DETAILS) : event.details();
+        String details = cut(event.details(), MAX_DETAILS);
         AuditEntry entry = jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
             var head = h.createQuery("select last_id, last_hash from audit_head where id = 1 for update")
                     .map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getString(2)})
@@ -43,9 +44,9 @@ public final class AuditLog {
                     at,
                     event.type().name(),
                     event.actorId(),
-                    event.actorName(),
-                    event.ip(),
-                    event.target(),
+                    cut(event.actorName(), MAX_NAME),
+                    cut(event.ip(), MAX_IP),
+                    cut(event.target(), MAX_NAME),
                     details,
                     prev,
                     null);
@@ -73,6 +74,11 @@ public final class AuditLog {
         });
         log.info("audit {} actor={} target={}", entry.type(), entry.actorId(), entry.target());
         return entry;
+    }
+
+    /** Fits free text into its column (anything typed by an anonymous caller can be long). */
+    private static String cut(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
     }
 
     /** The chain hash of a row: SHA-256 over its fields and the previous hash, unambiguously separated. */

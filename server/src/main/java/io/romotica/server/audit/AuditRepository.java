@@ -104,12 +104,17 @@ final class AuditRepository {
                 prevHash = row.hash();
             }
             if (page.size() < WALK_PAGE) {
-                long headId = jdbi.withHandle(h -> h.createQuery("select last_id from audit_head where id = 1")
-                        .mapTo(Long.class)
-                        .one());
-                if (headId != expectedId - 1) {
+                String[] head =
+                        jdbi.withHandle(h -> h.createQuery("select last_id, last_hash from audit_head where id = 1")
+                                .map((rs, ctx) -> new String[] {Long.toString(rs.getLong(1)), rs.getString(2)})
+                                .one());
+                if (Long.parseLong(head[0]) != expectedId - 1) {
                     // Rows at the end were removed: the head still names them.
                     return new AuditLog.Verification(false, checked, expectedId);
+                }
+                if (!head[1].equals(prevHash)) {
+                    // The newest row was rewritten (even with a recomputed hash): the head keeps the original.
+                    return new AuditLog.Verification(false, checked, expectedId - 1);
                 }
                 return new AuditLog.Verification(true, checked, null);
             }

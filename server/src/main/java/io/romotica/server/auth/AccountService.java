@@ -176,7 +176,7 @@ public final class AccountService {
                 users.setDisabled(h, userId, disabled);
             }
             if (UserRepository.countActiveAdmins(h) == 0) {
-                throw new AppException(ErrorCode.LAST_ADMIN, "at least one active admin must remain");
+                throw new AppException(ErrorCode.LAST_ADMIN, "at least one active, unlocked admin must remain");
             }
         });
         if (role != null && role != before.role()) {

@@ -200,8 +200,7 @@ public final class AuthRoutes {
         return switch (code) {
             case INVALID_CREDENTIALS -> "e-mail or password is wrong";
             case INVALID_CODE -> "the code is wrong or was already used";
-            case ACCOUNT_LOCKED -> "this account is locked; ask an admin to unlock it";
-            case ACCOUNT_DISABLED -> "this account is disabled";
+
             default -> code.name().toLowerCase();
         };
     }

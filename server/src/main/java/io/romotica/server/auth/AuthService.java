@@ -6,6 +6,7 @@ import io.romotica.server.audit.AuditLog;
 import io.romotica.server.audit.AuditType;
 import io.romotica.server.bus.EventBus;
 import io.romotica.server.common.AppException;
+import io.romotica.server.common.ClientAddress;
 import io.romotica.server.common.ErrorCode;
 import io.romotica.server.common.Ids;
 import io.romotica.server.common.Principal;
@@ -82,7 +83,7 @@ public final class AuthService {
     public LoginResult login(String email, String password, RequestInfo from) {
         String normalized = email.strip().toLowerCase(Locale.ROOT);
         String accountKey = "login:acct:" + Ids.sha256Hex(normalized);
-        String addressKey = "login:" + LoginThrottle.addressKey(from.ip());
+        String addressKey = "login:" + ClientAddress.key(from.ip());
         Optional<Duration> wait = throttle.waitFor(accountKey, addressKey);
         if (wait.isPresent()) {
             failureMetric("backoff");
@@ -106,17 +107,14 @@ public final class AuthService {
             return new LoginResult.Rejected(ErrorCode.INVALID_CREDENTIALS);
         }
         User user = found.orElseThrow();
-        if (user.locked()) {
-            failureMetric("locked");
+        if (user.locked() || user.disabled()) {
+            // Same answer as a wrong password: telling "locked" only to the right password would turn the
+            // lock into a password oracle, and telling it to any password would reveal the account exists.
+            String why = user.locked() ? "locked" : "disabled";
+            failureMetric(why);
             audit.append(new AuditEvent(
-                    AuditType.LOGIN_FAILED, user.id(), user.name(), from.ip(), user.email(), "account locked"));
-            return new LoginResult.Rejected(ErrorCode.ACCOUNT_LOCKED);
-        }
-        if (user.disabled()) {
-            failureMetric("disabled");
-            audit.append(new AuditEvent(
-                    AuditType.LOGIN_FAILED, user.id(), user.name(), from.ip(), user.email(), "account disabled"));
-            return new LoginResult.Rejected(ErrorCode.ACCOUNT_DISABLED);
+                    AuditType.LOGIN_FAILED, user.id(), user.name(), from.ip(), user.email(), "account " + why));
+            return new LoginResult.Rejected(ErrorCode.INVALID_CREDENTIALS);
         }
         throttle.succeeded(accountKey);
         Stage stage = user.hasSecondFactor() ? Stage.SECOND_FACTOR : Stage.ENROL;
@@ -159,7 +157,7 @@ public final class AuthService {
 
     public LoginResult secondFactor(Principal p, String code, RequestInfo from) {
         String accountKey = "2fa:" + p.userId();
-        String addressKey = "login:" + LoginThrottle.addressKey(from.ip());
+        String addressKey = "login:" + ClientAddress.key(from.ip());
         Optional<Duration> wait = throttle.waitFor(accountKey, addressKey);
         if (wait.isPresent()) {
             failureMetric("backoff");
@@ -254,8 +252,11 @@ public final class AuthService {
 
     // ---- sessions ----
 
-    /** What the cookie token stands for now; refreshes last-seen at most once a minute. */
-    public SessionState resolve(String token) {
+    /**
+     * What the cookie token stands for now. With {@code activity} true (a person did something) it refreshes
+     * last-seen, at most once a minute; background polling passes false so it cannot defeat the idle timeout.
+     */
+    public SessionState resolve(String token, boolean activity) {
         if (token == null || token.isEmpty() || token.length() > 100) {
             return new SessionState.None();
         }
@@ -275,7 +276,7 @@ public final class AuthService {
             }
             return expired ? new SessionState.Expired() : new SessionState.None();
         }
-        if (Duration.between(s.lastSeenAt(), now).compareTo(TOUCH_EVERY) > 0) {
+        if (activity && Duration.between(s.lastSeenAt(), now).compareTo(TOUCH_EVERY) > 0) {
             sessions.touch(s.id(), now);
         }
         return new SessionState.Active(principal(user.get(), s));

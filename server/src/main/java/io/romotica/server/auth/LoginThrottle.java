@@ -3,16 +3,14 @@ package io.romotica.server.auth;
 import io.romotica.server.bus.AttemptCounter;
 import io.romotica.server.bus.AttemptCounter.Attempts;
 import io.romotica.server.config.ServerConfig;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Exponential back-off on failed sign-in attempts, counted per key (an account, a source address; IPv6
- * addresses by their /64, since one host usually owns the whole prefix). The first few failures are free;
+ * Exponential back-off on failed sign-in attempts, counted per key (an account, or a source address keyed by
+ * {@link io.romotica.server.common.ClientAddress#key}). The first few failures are free;
  * then each failure doubles the wait, up to a maximum. Counters live in an {@link AttemptCounter}, so
  * all nodes share them in a cluster. Thread-safe.
  */
@@ -69,26 +67,5 @@ public final class LoginThrottle {
         }
         long ms = baseMs << (over - 1);
         return ms <= 0 || ms > max.toMillis() ? max : Duration.ofMillis(ms);
-    }
-
-    /** The counter key of a source address: the address itself for IPv4, its /64 for IPv6. */
-    static String addressKey(String ip) {
-        if (ip == null || !ip.matches("[0-9A-Fa-f:.]{2,45}")) {
-            return "ip:" + ip;
-        }
-        try {
-            // A literal address: getByName parses it without a name lookup.
-            byte[] b = InetAddress.getByName(ip).getAddress();
-            if (b.length == 16) {
-                StringBuilder sb = new StringBuilder("ip6:");
-                for (int i = 0; i < 8; i += 2) {
-                    sb.append(String.format("%02x%02x:", b[i], b[i + 1]));
-                }
-                return sb.append(":/64").toString();
-            }
-            return "ip4:" + InetAddress.getByAddress(b).getHostAddress();
-        } catch (UnknownHostException e) {
-            return "ip:" + ip;
-        }
     }
 }

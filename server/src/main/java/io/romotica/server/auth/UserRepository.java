@@ -63,7 +63,7 @@ final class UserRepository {
     }
 
     static long countActiveAdmins(Handle h) {
-        return h.createQuery("select count(*) from users where role = 'ADMIN' and not disabled")
+        return h.createQuery("select count(*) from users where role = 'ADMIN' and not disabled and locked_at is null")
                 .mapTo(Long.class)
                 .one();
     }

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  */
 public interface EventBus extends AutoCloseable {
 
-    /** Sends {@code payload} (JSON) to every subscriber of {@code topic} on every node. */
+    /** Sends {@code payload} (text: an id, or an encoded frame) to every subscriber of {@code topic} on every node. */
     void publish(String topic, String payload);
 
     /** Calls {@code handler} for every event on {@code topic}; close the returned handle to stop. */

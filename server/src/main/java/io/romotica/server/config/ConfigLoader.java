@@ -94,6 +94,7 @@ public final class ConfigLoader {
                 required("host"),
                 intIn("port", 0, 65535),
                 url("public.url"),
+                addresses("http.trusted.proxies"),
                 longIn("http.max.body.bytes", 1024, 1L << 30),
                 duration("shutdown.grace"));
         var tls = new ServerConfig.Tls(bool("tls.enabled"), optionalPath("tls.cert"), optionalPath("tls.key"));
@@ -177,6 +178,23 @@ public final class ConfigLoader {
             throw new ConfigException(key + " is not a URL (" + envName(key) + ")");
         }
         return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+    }
+
+    private java.util.Set<String> addresses(String key) {
+        String v = optional(key);
+        if (v == null) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> set = new java.util.LinkedHashSet<>();
+        for (String part : v.split(",")) {
+            String ip = part.strip();
+            if (!ip.matches("[0-9A-Fa-f:.]{2,45}") || !(ip.contains(".") || ip.contains(":"))) {
+                throw new ConfigException(
+                        key + " must be a comma-separated list of IP addresses (" + envName(key) + ")");
+            }
+            set.add(io.romotica.server.common.ClientAddress.canonical(ip));
+        }
+        return java.util.Set.copyOf(set);
     }
 
     private boolean bool(String key) {

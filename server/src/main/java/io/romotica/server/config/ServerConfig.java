@@ -10,8 +10,17 @@ import java.time.Duration;
 public record ServerConfig(
         Path dataDir, Http http, Tls tls, Db db, Redis redis, Secret secretKey, String logFormat, Auth auth, Ops ops) {
 
-    /** Listening and limits of the HTTP server. {@code publicUrl} is null when derived from the host. */
-    public record Http(String host, int port, String publicUrl, long maxBodyBytes, Duration shutdownGrace) {}
+    /**
+     * Listening and limits of the HTTP server. {@code publicUrl} is null when links follow the request's own
+     * address; {@code trustedProxies} are the canonical addresses whose X-Forwarded-For is believed.
+     */
+    public record Http(
+            String host,
+            int port,
+            String publicUrl,
+            java.util.Set<String> trustedProxies,
+            long maxBodyBytes,
+            Duration shutdownGrace) {}
 
     /** TLS material: both files, or neither for a generated self-signed certificate. */
     public record Tls(boolean enabled, Path cert, Path key) {}

@@ -90,7 +90,7 @@ public final class RealtimeSocket {
         if (!Origins.isSameOrigin(ctx.header("Origin"), ctx.host(), publicUrl) && ctx.header("Origin") != null) {
             throw new AppException(ErrorCode.CSRF_REJECTED, "cross-origin WebSocket refused");
         }
-        SessionState state = auth.resolve(SessionCookie.read(ctx));
+        SessionState state = auth.resolve(SessionCookie.read(ctx), true);
         if (!(state instanceof SessionState.Active active) || active.principal().stage() != Principal.Stage.FULL) {
             throw new AppException(ErrorCode.UNAUTHENTICATED, "sign in first");
         }

@@ -16,6 +16,7 @@ import io.romotica.server.bus.RateLimiter;
 import io.romotica.server.common.Access;
 import io.romotica.server.common.Api;
 import io.romotica.server.common.AppException;
+import io.romotica.server.common.ClientAddress;
 import io.romotica.server.common.ErrorCode;
 import io.romotica.server.common.Ids;
 import io.romotica.server.common.Origins;
@@ -40,6 +41,7 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The HTTP edge: Jetty through Javalin on virtual threads, TLS 1.3/1.2 (AEAD only, AES-256-GCM first),
@@ -50,6 +52,7 @@ import org.slf4j.LoggerFactory;
 public final class WebServer {
     private static final Logger log = LoggerFactory.getLogger(WebServer.class);
     private static final String START = "romotica.start";
+    private static final String COUNTED = "romotica.inflight";
     private static final String UI_INDEX = "/web/index.html";
     private static final Set<String> UI_PATHS = Set.of("/", "/login", "/setup", "/invite", "/console");
     private static final Set<HandlerType> STATE_CHANGING =
@@ -72,6 +75,8 @@ public final class WebServer {
     private final MeterRegistry meters;
     private final Javalin app;
     private final byte[] index;
+    private final java.util.concurrent.atomic.AtomicInteger inflight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean draining;
 
     public WebServer(
             ServerConfig config,
@@ -87,6 +92,10 @@ public final class WebServer {
         this.authLimiter = authLimiter;
         this.meters = meters;
         this.index = resource(UI_INDEX);
+        io.micrometer.core.instrument.Gauge.builder(
+                        "romotica.http.inflight", inflight, java.util.concurrent.atomic.AtomicInteger::get)
+                .description("HTTP requests being handled on this node")
+                .register(meters);
         String openApi = OpenApiDocument.build(withOpenApiRoute(routes), version);
         this.app = Javalin.create(cfg -> configure(cfg, keyStore, routes, socket, openApi));
     }
@@ -154,8 +163,21 @@ public final class WebServer {
 
         var r = cfg.routes;
         r.before(ctx -> {
+            if (draining) {
+                ctx.header("Connection", "close");
+                throw new AppException(ErrorCode.UNAVAILABLE, "server is shutting down; retry");
+            }
+            inflight.incrementAndGet();
+            ctx.attribute(COUNTED, Boolean.TRUE);
             ctx.attribute(START, System.nanoTime());
-            ctx.attribute(Api.REQUEST_INFO, new RequestInfo(ctx.ip(), ctx.userAgent()));
+            ctx.attribute(
+                    Api.REQUEST_INFO,
+                    new RequestInfo(
+                            ClientAddress.resolve(
+                                    ctx.ip(),
+                                    ctx.header("X-Forwarded-For"),
+                                    config.http().trustedProxies()),
+                            ctx.userAgent()));
             SecurityHeaders.apply(ctx, config.tls().enabled());
         });
         r.after(this::recordMetrics);
@@ -218,7 +240,7 @@ public final class WebServer {
         boolean changing = STATE_CHANGING.contains(route.method());
         if (changing && isSignInEndpoint(route.path())) {
             RequestInfo info = Api.requestInfo(ctx);
-            Optional<Duration> wait = authLimiter.tryAcquire(info.ip());
+            Optional<Duration> wait = authLimiter.tryAcquire(ClientAddress.key(info.ip()));
             if (wait.isPresent()) {
                 meters.counter("romotica.login.failures", "reason", "rate_limit")
                         .increment();
@@ -226,19 +248,23 @@ public final class WebServer {
             }
         }
         String cookie = SessionCookie.read(ctx);
-        SessionState state = cookie == null ? new SessionState.None() : auth.resolve(cookie);
+        // Polling who-am-I is not activity: it must not keep an unattended console signed in.
+        boolean activity = !(route.method() == HandlerType.GET && route.path().equals("/api/auth/me"));
+        SessionState state = cookie == null ? new SessionState.None() : auth.resolve(cookie, activity);
         Principal principal = state instanceof SessionState.Active a ? a.principal() : null;
         if (principal != null) {
             ctx.attribute(Api.PRINCIPAL, principal);
+            MDC.put("userId", principal.userId());
         }
         if (changing) {
             String origin = ctx.header("Origin");
             if (origin != null
                     && !Origins.isSameOrigin(origin, ctx.host(), config.http().publicUrl())) {
+                meters.counter("romotica.csrf.rejected", "reason", "origin").increment();
                 throw new AppException(ErrorCode.CSRF_REJECTED, "cross-origin request refused");
             }
             if (principal != null && !Ids.sameSecret(ctx.header("X-CSRF-Token"), principal.csrfToken())) {
-                meters.counter("romotica.csrf.rejected").increment();
+                meters.counter("romotica.csrf.rejected", "reason", "token").increment();
                 throw new AppException(ErrorCode.CSRF_REJECTED, "missing or wrong X-CSRF-Token header");
             }
         }
@@ -260,7 +286,7 @@ public final class WebServer {
         }
         boolean allowed = switch (access) {
             case PUBLIC, SESSION -> true;
-            case ENROL -> p.stage() == Stage.ENROL || p.stage() == Stage.FULL;
+            case ENROL -> p.stage() == Stage.ENROL;
             case SECOND_FACTOR -> p.stage() == Stage.SECOND_FACTOR;
             case AGENT, ADMIN -> p.stage() == Stage.FULL;
         };
@@ -275,6 +301,10 @@ public final class WebServer {
     }
 
     private void recordMetrics(Context ctx) {
+        MDC.remove("userId");
+        if (ctx.attribute(COUNTED) != null) {
+            inflight.decrementAndGet();
+        }
         Long start = ctx.attribute(START);
         if (start == null) {
             return;
@@ -314,7 +344,29 @@ public final class WebServer {
         return app.port();
     }
 
+    /** Requests being handled right now. */
+    public int inflight() {
+        return inflight.get();
+    }
+
+    /**
+     * Graceful stop: new requests get 503 UNAVAILABLE (so load balancers move on), requests in flight may
+     * finish for up to {@code shutdown.grace}, then Jetty stops.
+     */
     public void stop() {
+        draining = true;
+        long deadline = System.nanoTime() + config.http().shutdownGrace().toNanos();
+        while (inflight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (inflight.get() > 0) {
+            log.warn("{} requests still running after the shutdown grace period; closing them", inflight.get());
+        }
         app.stop();
     }
 }

@@ -161,7 +161,16 @@ class AuthFlowIT {
                     .isEqualTo("INVALID_CREDENTIALS");
         }
         server.clock().advance(Duration.ofMinutes(1));
-        assertThat(login(server.client(), bob.email(), bob.password()).code()).isEqualTo("ACCOUNT_LOCKED");
+        // Locked: even the right password gets the answer of a wrong one (no password oracle).
+        assertThat(login(server.client(), bob.email(), bob.password()).code()).isEqualTo("INVALID_CREDENTIALS");
+        assertThat(admin.client()
+                        .get("/api/admin/audit?type=LOGIN_FAILED")
+                        .json()
+                        .get("items")
+                        .get(0)
+                        .get("details")
+                        .asText())
+                .isEqualTo("account locked");
         var users = admin.client().get("/api/admin/users").json();
         assertThat(users.findValues("locked").stream()
                         .filter(n -> n.asBoolean())
@@ -287,7 +296,7 @@ class AuthFlowIT {
             server.clock().advance(Duration.ofMinutes(20));
             assertThat(admin.client().get("/api/auth/sessions").status()).isEqualTo(200);
         }
-        server.clock().advance(Duration.ofMinutes(20));
+        server.clock().advance(Duration.ofMinutes(21));
         assertThat(admin.client().get("/api/auth/sessions").code()).isEqualTo("SESSION_EXPIRED");
     }
 
@@ -297,7 +306,7 @@ class AuthFlowIT {
         var r = admin.client().patch("/api/admin/users/" + bob.id(), Map.of("disabled", true));
         assertThat(r.json().get("disabled").asBoolean()).isTrue();
         assertThat(bob.client().get("/api/auth/sessions").status()).isEqualTo(401);
-        assertThat(login(server.client(), bob.email(), bob.password()).code()).isEqualTo("ACCOUNT_DISABLED");
+        assertThat(login(server.client(), bob.email(), bob.password()).code()).isEqualTo("INVALID_CREDENTIALS");
     }
 
     @Test
@@ -361,6 +370,72 @@ class AuthFlowIT {
         assertThat(c.put("/api/admin/settings", Map.of("organizationName", "Acme"))
                         .status())
                 .isEqualTo(200);
+    }
+
+    @Test
+    void aFullSessionCannotReplaceItsSecondFactor() {
+        var r = admin.client().post("/api/auth/totp/enrol", null);
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.code()).isEqualTo("FORBIDDEN");
+    }
+
+    @Test
+    void pollingWhoAmIDoesNotKeepAnIdleSessionAlive() {
+        for (int i = 0; i < 3; i++) {
+            server.clock().advance(Duration.ofMinutes(9));
+            assertThat(admin.client()
+                            .get("/api/auth/me")
+                            .json()
+                            .get("authenticated")
+                            .asBoolean())
+                    .isTrue();
+        }
+        server.clock().advance(Duration.ofMinutes(4)); // 31 minutes without a real request
+        assertThat(admin.client()
+                        .get("/api/auth/me")
+                        .json()
+                        .get("authenticated")
+                        .asBoolean())
+                .isFalse();
+        assertThat(admin.client().get("/api/admin/users").code()).isEqualTo("UNAUTHENTICATED");
+    }
+
+    @Test
+    void trustedProxyForwardedAddressIsTheClientAddress() throws Exception {
+        try (TestServer behindProxy =
+                TestServer.builder().set("http.trusted.proxies", "127.0.0.1").start()) {
+            Account a = behindProxy.setupAdmin();
+            behindProxy
+                    .client()
+                    .send(
+                            "POST",
+                            "/api/auth/login",
+                            Map.of("email", "z@example.com", "password", "wrong password"),
+                            Map.of("X-Forwarded-For", "203.0.113.77"));
+            var row = a.client()
+                    .get("/api/admin/audit?type=LOGIN_FAILED")
+                    .json()
+                    .get("items")
+                    .get(0);
+            assertThat(row.get("ip").asText()).isEqualTo("203.0.113.77");
+        }
+        login(server.client(), "z@example.com", "wrong password"); // untrusted: header ignored
+        server.client()
+                .send(
+                        "POST",
+                        "/api/auth/login",
+                        Map.of("email", "z@example.com", "password", "wrong password"),
+                        Map.of("X-Forwarded-For", "203.0.113.77"));
+        var rows =
+                admin.client().get("/api/admin/audit?type=LOGIN_FAILED").json().get("items");
+        assertThat(rows.findValuesAsText("ip")).containsOnly("127.0.0.1");
+    }
+
+    @Test
+    void veryLongEmailOnSignInIsJustAFailedLogin() {
+        var r = login(server.client(), "a".repeat(300) + "@example.com", "wrong password");
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.code()).isEqualTo("INVALID_CREDENTIALS");
     }
 
     @Test

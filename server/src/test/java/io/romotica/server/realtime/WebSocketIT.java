@@ -68,7 +68,8 @@ class WebSocketIT {
     @Test
     void upgradeWithoutSessionIsRefused() {
         ApiClient anonymous = server.client();
-        assertThat(handshakeStatus(() -> anonymous.openSocket(new SocketProbe(), null))).isEqualTo(401);
+        assertThat(handshakeStatus(() -> anonymous.openSocket(new SocketProbe(), null)))
+                .isEqualTo(401);
     }
 
     @Test
