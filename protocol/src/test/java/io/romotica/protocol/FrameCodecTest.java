@@ -41,6 +41,13 @@ class FrameCodecTest {
     }
 
     @Test
+    void trailingDataAfterAFrameIsMalformed() {
+        assertThatThrownBy(() -> codec.decode("{\"type\":\"ping\"} {\"type\":\"ping\"}"))
+                .isInstanceOfSatisfying(
+                        FrameException.class, e -> assertThat(e.code()).isEqualTo("MALFORMED_FRAME"));
+    }
+
+    @Test
     void keepsTheRefOfARejectedFrame() {
         assertThatThrownBy(() -> codec.decode("{\"type\":\"nope\",\"ref\":\"r9\"}"))
                 .isInstanceOfSatisfying(

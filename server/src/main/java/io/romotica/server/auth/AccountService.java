@@ -196,6 +196,7 @@ public final class AccountService {
     public UserView unlock(Principal admin, String userId, RequestInfo from) {
         User u = user(userId);
         users.unlock(userId);
+        auth.clearBackoff(u.email());
         audit.append(AuditEvent.of(AuditType.ACCOUNT_UNLOCKED, admin, from, u.email(), ""));
         return UserView.of(user(userId));
     }

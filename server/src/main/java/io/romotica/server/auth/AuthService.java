@@ -82,7 +82,7 @@ public final class AuthService {
 
     public LoginResult login(String email, String password, RequestInfo from) {
         String normalized = email.strip().toLowerCase(Locale.ROOT);
-        String accountKey = "login:acct:" + Ids.sha256Hex(normalized);
+        String accountKey = accountKey(normalized);
         String addressKey = "login:" + ClientAddress.key(from.ip());
         Optional<Duration> wait = throttle.waitFor(accountKey, addressKey);
         if (wait.isPresent()) {
@@ -111,6 +111,9 @@ public final class AuthService {
             // Same answer as a wrong password: telling "locked" only to the right password would turn the
             // lock into a password oracle, and telling it to any password would reveal the account exists.
             String why = user.locked() ? "locked" : "disabled";
+            // Counted exactly like a wrong password, so neither back-off nor timing tells them apart.
+            throttle.failed(accountKey, addressKey);
+            countFailure(user, from);
             failureMetric(why);
             audit.append(new AuditEvent(
                     AuditType.LOGIN_FAILED, user.id(), user.name(), from.ip(), user.email(), "account " + why));
@@ -119,6 +122,15 @@ public final class AuthService {
         throttle.succeeded(accountKey);
         Stage stage = user.hasSecondFactor() ? Stage.SECOND_FACTOR : Stage.ENROL;
         return jdbi.inTransaction(h -> startSession(h, user, stage, from));
+    }
+
+    private static String accountKey(String normalizedEmail) {
+        return "login:acct:" + Ids.sha256Hex(normalizedEmail);
+    }
+
+    /** Forgets an account's sign-in back-off (an admin unlocked it). Address counters stay. */
+    void clearBackoff(String email) {
+        throttle.succeeded(accountKey(email));
     }
 
     private void countFailure(User user, RequestInfo from) {

@@ -32,19 +32,22 @@ final class InviteRepository {
                 .execute());
     }
 
+    private static Invite map(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+            throws java.sql.SQLException {
+        return new Invite(
+                rs.getString("id"),
+                rs.getString("email"),
+                rs.getString("name"),
+                Role.valueOf(rs.getString("role")),
+                Rows.instant(rs, "created_at"),
+                Rows.instant(rs, "expires_at"));
+    }
+
     List<Invite> pending(Instant now) {
-        return jdbi.withHandle(h -> h.createQuery("""
+        return jdbi.withHandle(h ->
+                h.createQuery("""
                         select * from invites where accepted_at is null and revoked_at is null and expires_at > :now
-                        order by created_at desc""")
-                .bind("now", now)
-                .map((rs, ctx) -> new Invite(
-                        rs.getString("id"),
-                        rs.getString("email"),
-                        rs.getString("name"),
-                        Role.valueOf(rs.getString("role")),
-                        Rows.instant(rs, "created_at"),
-                        Rows.instant(rs, "expires_at")))
-                .list());
+                        order by created_at desc""").bind("now", now).map(InviteRepository::map).list());
     }
 
     Optional<Invite> pendingByTokenHash(Handle h, String tokenHash, Instant now) {
@@ -53,13 +56,7 @@ final class InviteRepository {
                         and accepted_at is null and revoked_at is null and expires_at > :now""")
                 .bind("t", tokenHash)
                 .bind("now", now)
-                .map((rs, ctx) -> new Invite(
-                        rs.getString("id"),
-                        rs.getString("email"),
-                        rs.getString("name"),
-                        Role.valueOf(rs.getString("role")),
-                        Rows.instant(rs, "created_at"),
-                        Rows.instant(rs, "expires_at")))
+                .map(InviteRepository::map)
                 .findOne();
     }
 

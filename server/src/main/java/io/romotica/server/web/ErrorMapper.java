@@ -20,7 +20,7 @@ final class ErrorMapper {
     private ErrorMapper() {}
 
     static void app(AppException e, Context ctx) {
-        log.debug("{} {} -> {}: {}", ctx.method(), ctx.path(), e.code(), e.getMessage());
+        log.debug("{} {} -> {}: {}", ctx.method(), route(ctx), e.code(), e.getMessage());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("code", e.code().name());
         body.put("message", e.getMessage());
@@ -48,7 +48,7 @@ final class ErrorMapper {
             case 503 -> ErrorCode.UNAVAILABLE;
             default -> e.getStatus() < 500 ? ErrorCode.INVALID_INPUT : ErrorCode.INTERNAL;
         };
-        log.debug("{} {} -> {}", ctx.method(), ctx.path(), e.getStatus());
+        log.debug("{} {} -> {}", ctx.method(), route(ctx), e.getStatus());
         write(
                 ctx,
                 code,
@@ -56,8 +56,14 @@ final class ErrorMapper {
     }
 
     static void unexpected(Exception e, Context ctx) {
-        log.error("{} {} failed", ctx.method(), ctx.path(), e);
+        log.error("{} {} failed", ctx.method(), route(ctx), e);
         write(ctx, ErrorCode.INTERNAL, Map.of("code", ErrorCode.INTERNAL.name(), "message", "internal error"));
+    }
+
+    /** The route template (e.g. /api/invites/{token}), never the concrete path: paths can carry tokens. */
+    private static String route(Context ctx) {
+        var endpoint = ctx.endpoints().matchedHttpEndpoint();
+        return endpoint == null ? "(unmatched)" : endpoint.path;
     }
 
     static void write(Context ctx, ErrorCode code, Map<String, Object> body) {

@@ -52,48 +52,37 @@ class AuditLogTest {
         assertThat(audit.verify()).isEqualTo(new AuditLog.Verification(false, 3, 3L));
     }
 
+    /** Renames the actor of row {@code id} and stores a correctly recomputed hash for the forged row. */
+    private void forgeActorWithRecomputedHash(long id) {
+        AuditEntry row =
+                audit.find(new AuditQuery(null, null, null, null, id + 1, 1)).getFirst();
+        AuditEntry forged = new AuditEntry(
+                row.id(),
+                row.at(),
+                row.type(),
+                row.actorId(),
+                "Mallory",
+                row.ip(),
+                row.target(),
+                row.details(),
+                row.prevHash(),
+                null);
+        db.jdbi()
+                .useHandle(h -> h.createUpdate("update audit_log set actor_name = 'Mallory', hash = :h where id = :id")
+                        .bind("h", AuditLog.hashOf(forged))
+                        .bind("id", id)
+                        .execute());
+    }
+
     @Test
     void rewritingARowWithARecomputedHashStillBreaksTheNextLink() {
-        db.jdbi().useHandle(h -> {
-            var row = audit.find(new AuditQuery(null, null, null, null, 4L, 1)).getFirst();
-            var forged = new AuditEntry(
-                    row.id(),
-                    row.at(),
-                    row.type(),
-                    row.actorId(),
-                    "Mallory",
-                    row.ip(),
-                    row.target(),
-                    row.details(),
-                    row.prevHash(),
-                    null);
-            h.createUpdate("update audit_log set actor_name = 'Mallory', hash = :h where id = 3")
-                    .bind("h", AuditLog.hashOf(forged))
-                    .execute();
-        });
+        forgeActorWithRecomputedHash(3);
         assertThat(audit.verify().firstBrokenId()).isEqualTo(4L);
     }
 
     @Test
     void rewritingTheNewestRowWithARecomputedHashIsDetectedByTheHead() {
-        db.jdbi().useHandle(h -> {
-            var row =
-                    audit.find(new AuditQuery(null, null, null, null, null, 1)).getFirst();
-            var forged = new AuditEntry(
-                    row.id(),
-                    row.at(),
-                    row.type(),
-                    row.actorId(),
-                    "Mallory",
-                    row.ip(),
-                    row.target(),
-                    row.details(),
-                    row.prevHash(),
-                    null);
-            h.createUpdate("update audit_log set actor_name = 'Mallory', hash = :h where id = 5")
-                    .bind("h", AuditLog.hashOf(forged))
-                    .execute();
-        });
+        forgeActorWithRecomputedHash(5);
         assertThat(audit.verify()).isEqualTo(new AuditLog.Verification(false, 5, 5L));
     }
 
