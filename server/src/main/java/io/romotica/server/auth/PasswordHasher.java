@@ -23,7 +23,8 @@ public final class PasswordHasher {
     private final SecureRandom random;
     private final int memoryKiB;
     private final int iterations;
-    private final String dummyHash;
+    // Made off the start-up path; the first unknown-account sign-in waits for it if it is not ready yet.
+    private final java.util.concurrent.CompletableFuture<String> dummyHash;
 
     public PasswordHasher(SecureRandom random) {
         this(random, 19 * 1024, 2);
@@ -33,7 +34,15 @@ public final class PasswordHasher {
         this.random = random;
         this.memoryKiB = memoryKiB;
         this.iterations = iterations;
-        this.dummyHash = hash("not-a-real-password-" + random.nextLong());
+        long seed = random.nextLong();
+        this.dummyHash = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().name("argon2-dummy").start(() -> {
+            try {
+                dummyHash.complete(hash("not-a-real-password-" + seed));
+            } catch (RuntimeException | Error e) {
+                dummyHash.completeExceptionally(e);
+            }
+        });
     }
 
     public String hash(String password) {
@@ -46,7 +55,7 @@ public final class PasswordHasher {
 
     /** Checks {@code password} against {@code hash}; with a null hash it spends the same time and fails. */
     public boolean verify(String hash, String password) {
-        Matcher m = PHC.matcher(hash == null ? dummyHash : hash);
+        Matcher m = PHC.matcher(hash == null ? dummyHash.join() : hash);
         if (!m.matches()) {
             return false;
         }

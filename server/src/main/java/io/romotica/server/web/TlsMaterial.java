@@ -32,7 +32,6 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -54,6 +53,8 @@ public final class TlsMaterial {
     private static final Logger log = LoggerFactory.getLogger(TlsMaterial.class);
     static final char[] STORE_PASSWORD = "romotica".toCharArray();
     private static final Duration SELF_SIGNED_VALIDITY = Duration.ofDays(825);
+    private static final java.util.regex.Pattern PKCS8 =
+            java.util.regex.Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
 
     private TlsMaterial() {}
 
@@ -82,24 +83,35 @@ public final class TlsMaterial {
 
     private static List<Certificate> readCertificates(Path file)
             throws IOException, java.security.GeneralSecurityException {
-        List<Certificate> chain = new ArrayList<>();
-        try (Reader r = Files.newBufferedReader(file);
-                PEMParser p = new PEMParser(r)) {
-            Object o;
-            while ((o = p.readObject()) != null) {
-                if (o instanceof X509CertificateHolder h) {
-                    chain.add(new JcaX509CertificateConverter().getCertificate(h));
-                }
+        // The JDK reads PEM certificate chains itself (text around the blocks is ignored).
+        try (var in = Files.newInputStream(file)) {
+            List<Certificate> chain = new ArrayList<>(
+                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in));
+            if (chain.isEmpty()) {
+                throw new IOException("no certificate in " + file);
             }
+            return chain;
         }
-        if (chain.isEmpty()) {
-            throw new IOException("no certificate in " + file);
-        }
-        return chain;
     }
 
-    private static PrivateKey readKey(Path file) throws IOException {
-        try (Reader r = Files.newBufferedReader(file);
+    private static PrivateKey readKey(Path file) throws IOException, java.security.GeneralSecurityException {
+        String pem = Files.readString(file);
+        java.util.regex.Matcher pkcs8 = PKCS8.matcher(pem);
+        if (pkcs8.find()) {
+            // PKCS#8 (what this class generates, and openssl's default): the JDK alone, no BouncyCastle on start.
+            byte[] der = java.util.Base64.getMimeDecoder().decode(pkcs8.group(1));
+            var spec = new java.security.spec.PKCS8EncodedKeySpec(der);
+            for (String algorithm : new String[] {"EC", "RSA", "Ed25519"}) {
+                try {
+                    return java.security.KeyFactory.getInstance(algorithm).generatePrivate(spec);
+                } catch (java.security.spec.InvalidKeySpecException e) {
+                    // try the next algorithm
+                }
+            }
+            throw new IOException("unsupported private key algorithm in " + file);
+        }
+        // Traditional "EC PRIVATE KEY" / "RSA PRIVATE KEY" files need BouncyCastle's PEM reader.
+        try (Reader r = new java.io.StringReader(pem);
                 PEMParser p = new PEMParser(r)) {
             Object o = p.readObject();
             JcaPEMKeyConverter conv = new JcaPEMKeyConverter();

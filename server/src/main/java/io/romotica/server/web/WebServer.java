@@ -77,6 +77,9 @@ public final class WebServer {
     private final byte[] index;
     private final java.util.concurrent.atomic.AtomicInteger inflight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean draining;
+    private final List<Api.Route> documented;
+    private final String version;
+    private volatile String openApi;
 
     public WebServer(
             ServerConfig config,
@@ -96,8 +99,9 @@ public final class WebServer {
                         "romotica.http.inflight", inflight, java.util.concurrent.atomic.AtomicInteger::get)
                 .description("HTTP requests being handled on this node")
                 .register(meters);
-        String openApi = OpenApiDocument.build(withOpenApiRoute(routes), version);
-        this.app = Javalin.create(cfg -> configure(cfg, keyStore, routes, socket, openApi));
+        this.documented = withOpenApiRoute(routes);
+        this.version = version;
+        this.app = Javalin.create(cfg -> configure(cfg, keyStore, routes, socket));
     }
 
     private static List<Api.Route> withOpenApiRoute(List<Api.Route> routes) {
@@ -115,8 +119,7 @@ public final class WebServer {
         return all;
     }
 
-    private void configure(
-            JavalinConfig cfg, KeyStore keyStore, List<Api.Route> routes, RealtimeSocket socket, String openApi) {
+    private void configure(JavalinConfig cfg, KeyStore keyStore, List<Api.Route> routes, RealtimeSocket socket) {
         cfg.startup.showJavalinBanner = false;
         cfg.startup.showOldJavalinVersionWarning = false;
         cfg.concurrency.useVirtualThreads = true;
@@ -206,12 +209,21 @@ public final class WebServer {
                 route.handler().handle(ctx);
             }));
         }
-        r.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+        r.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
         for (String path : UI_PATHS) {
             r.get(path, this::serveIndex);
         }
         r.get("/console/{pane}", this::serveIndex);
         socket.register(r);
+    }
+
+    /** The OpenAPI document, built on first request rather than on the start-up path (same result each time). */
+    private String openApi() {
+        String doc = openApi;
+        if (doc == null) {
+            openApi = doc = OpenApiDocument.build(documented, version);
+        }
+        return doc;
     }
 
     private void serveIndex(Context ctx) {
