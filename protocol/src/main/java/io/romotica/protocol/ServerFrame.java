@@ -2,6 +2,7 @@ package io.romotica.protocol;
 
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import java.time.Instant;
+import java.util.List;
 
 /** Every frame the server sends on the one WebSocket. */
 public sealed interface ServerFrame {
@@ -28,4 +29,29 @@ public sealed interface ServerFrame {
     /** The server is about to close this connection (revoked session, shutdown); {@code reason} is a code. */
     @JsonTypeName("bye")
     record Bye(String reason) implements ServerFrame {}
+
+    /** One chat message as both sides see it. {@code seq} orders it within its conversation. */
+    record ChatMessage(
+            String id,
+            String conversationId,
+            long seq,
+            String clientId,
+            String senderKind,
+            String senderId,
+            String senderName,
+            String body,
+            Instant createdAt) {}
+
+    /** The message with {@code clientId} is stored (durable) as {@code message}. */
+    @JsonTypeName("chat.ack")
+    record ChatAck(String clientId, ChatMessage message) implements ServerFrame {}
+
+    /** A new message in a conversation the receiver may see. */
+    @JsonTypeName("chat.message")
+    record ChatNew(ChatMessage message) implements ServerFrame {}
+
+    /** Answer to {@code chat.sync}: messages after the asked seq, oldest first; {@code more} if cut. */
+    @JsonTypeName("chat.history")
+    record ChatHistory(String conversationId, List<ChatMessage> messages, long lastSeq, boolean more)
+            implements ServerFrame {}
 }

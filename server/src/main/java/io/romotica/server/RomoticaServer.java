@@ -25,12 +25,17 @@ import io.romotica.server.bus.RateLimiter;
 import io.romotica.server.bus.Redis;
 import io.romotica.server.bus.RedisAttemptCounter;
 import io.romotica.server.bus.RedisEventBus;
+import io.romotica.server.chat.ChatRoutes;
+import io.romotica.server.chat.ChatService;
+import io.romotica.server.chat.ChatSocket;
+import io.romotica.server.chat.VisitorTokens;
 import io.romotica.server.common.Api;
 import io.romotica.server.common.Ids;
 import io.romotica.server.common.SecretBox;
 import io.romotica.server.config.ServerConfig;
 import io.romotica.server.ops.HealthCheck;
 import io.romotica.server.ops.OpsRoutes;
+import io.romotica.server.realtime.Broadcaster;
 import io.romotica.server.realtime.RealtimeSocket;
 import io.romotica.server.settings.SettingsRoutes;
 import io.romotica.server.settings.SettingsService;
@@ -86,11 +91,13 @@ public final class RomoticaServer implements AutoCloseable {
         Ids ids = new Ids(random);
         database = Database.open(config.db(), config.dataDir(), meters);
         resources.add(database);
-        SecretBox secrets = new SecretBox(SecretKeys.load(config, database.jdbi(), random), random);
+        byte[] secretKey = SecretKeys.load(config, database.jdbi(), random);
+        SecretBox secrets = new SecretBox(secretKey, random);
 
         EventBus bus;
         AttemptCounter attempts;
         RateLimiter authLimiter;
+        RateLimiter visitorLimiter;
         Optional<Redis> redis = Optional.empty();
         if (config.redis().enabled()) {
             Redis r = Redis.connect(config.redis());
@@ -99,10 +106,12 @@ public final class RomoticaServer implements AutoCloseable {
             bus = new RedisEventBus(r);
             attempts = new RedisAttemptCounter(r);
             authLimiter = RateLimiter.redis(r, "auth", config.auth().rateLimitPerMinute());
+            visitorLimiter = RateLimiter.redis(r, "visitors", config.chat().newVisitorsPerMinute());
         } else {
             bus = new LocalEventBus();
             attempts = new LocalAttemptCounter(clock);
             authLimiter = RateLimiter.local(config.auth().rateLimitPerMinute());
+            visitorLimiter = RateLimiter.local(config.chat().newVisitorsPerMinute());
         }
         resources.add(bus);
 
@@ -120,8 +129,19 @@ public final class RomoticaServer implements AutoCloseable {
                 meters);
         accounts = new AccountService(database.jdbi(), auth, audit, config.auth(), ids, clock);
         SettingsService settings = new SettingsService(database.jdbi(), audit, bus);
+        FrameCodec codec = new FrameCodec();
+        Broadcaster broadcaster = new Broadcaster(bus, codec);
+        ChatService chat = new ChatService(database.jdbi(), new VisitorTokens(secretKey), broadcaster, ids, clock);
         socket = new RealtimeSocket(
-                auth, bus, new FrameCodec(), clock, config.http().publicUrl(), meters);
+                auth,
+                chat::visitor,
+                new ChatSocket(chat),
+                bus,
+                broadcaster,
+                codec,
+                clock,
+                config.http().publicUrl(),
+                meters);
 
         List<HealthCheck> checks = new ArrayList<>();
         checks.add(check("database", () -> database.ping(), database.isPostgres() ? "postgresql" : "h2"));
@@ -134,6 +154,7 @@ public final class RomoticaServer implements AutoCloseable {
         new AccountRoutes(accounts, auth, config.http().publicUrl()).register(api);
         new AuditRoutes(audit).register(api);
         new SettingsRoutes(settings).register(api);
+        new ChatRoutes(chat, visitorLimiter).register(api);
         new OpsRoutes(checks, meters, config.ops().metricsToken()).register(api);
 
         web = new WebServer(

@@ -131,7 +131,8 @@ public final class ConfigLoader {
         var ops =
                 new ServerConfig.Ops(longIn("health.min.free.disk.bytes", 0, Long.MAX_VALUE), secret("metrics.token"));
         Secret secretKey = secret("secret.key");
-        return new ServerConfig(dataDir, http, tls, db, redis, secretKey, logFormat, auth, ops);
+        var chat = new ServerConfig.Chat(intIn("chat.new.visitors.per.minute", 1, 100_000));
+        return new ServerConfig(dataDir, http, tls, db, redis, secretKey, logFormat, auth, chat, ops);
     }
 
     private String optional(String key) {

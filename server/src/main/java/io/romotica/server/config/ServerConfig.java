@@ -8,7 +8,16 @@ import java.time.Duration;
  * feature is handed only its own sub-record. Immutable.
  */
 public record ServerConfig(
-        Path dataDir, Http http, Tls tls, Db db, Redis redis, Secret secretKey, String logFormat, Auth auth, Ops ops) {
+        Path dataDir,
+        Http http,
+        Tls tls,
+        Db db,
+        Redis redis,
+        Secret secretKey,
+        String logFormat,
+        Auth auth,
+        Chat chat,
+        Ops ops) {
 
     /**
      * Listening and limits of the HTTP server. {@code publicUrl} is null when links follow the request's own
@@ -52,6 +61,9 @@ public record ServerConfig(
             int passwordMinLength,
             Duration inviteLifetime,
             Duration setupTokenLifetime) {}
+
+    /** Live chat limits. */
+    public record Chat(int newVisitorsPerMinute) {}
 
     /** Health and metrics. */
     public record Ops(long minFreeDiskBytes, Secret metricsToken) {}

@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.websocket.WsContext;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.romotica.protocol.ChatFrame;
 import io.romotica.protocol.ClientFrame;
 import io.romotica.protocol.FrameCodec;
 import io.romotica.protocol.FrameException;
@@ -20,91 +21,105 @@ import io.romotica.server.common.Origins;
 import io.romotica.server.common.Principal;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one WebSocket ({@code /ws}). The upgrade needs a full session and a same-origin {@code Origin}. Frames
- * are decoded once here into the sealed {@link ClientFrame} families and dispatched; a bad frame gets an
- * {@code error} frame and the connection stays up. Events for agents arrive over the {@link EventBus}, so
- * a client on any node receives what any node published. Sends to one connection are serialised. Thread-safe.
+ * The one WebSocket ({@code /ws}). The upgrade needs a same-origin {@code Origin} and either a full agent
+ * session (cookie) or a visitor token ({@code ?visitor=}). Frames are decoded once here into the sealed
+ * {@link ClientFrame} families and dispatched exhaustively; a bad or refused frame gets an {@code error}
+ * frame and the connection stays up. Frames published through {@link Broadcaster} on any node reach the
+ * matching sockets of this node. Thread-safe.
  */
 public final class RealtimeSocket {
-    /** Bus topic whose payloads (encoded {@link ServerFrame}s) go to every connected agent. */
-    public static final String AGENTS_TOPIC = "agents";
-
     private static final Logger log = LoggerFactory.getLogger(RealtimeSocket.class);
-    private static final String PRINCIPAL = "romotica.ws.principal";
-
-    private record Connection(WsContext ws, Principal principal) {
-        void send(String text) {
-            synchronized (this) {
-                if (ws.session.isOpen()) {
-                    ws.send(text);
-                }
-            }
-        }
-    }
+    private static final String PARTY = "romotica.ws.party";
 
     private final AuthService auth;
-    private final EventBus bus;
+    private final Function<String, Optional<Party.Visitor>> visitors;
+    private final FrameHandler<ChatFrame> chat;
+    private final Broadcaster broadcaster;
     private final FrameCodec codec;
     private final Clock clock;
     private final String publicUrl;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> agentsOnline = new ConcurrentHashMap<>();
 
+    /**
+     * @param visitors checks a visitor token; empty when it is not valid
+     * @param chat handles the chat frame family
+     */
     public RealtimeSocket(
-            AuthService auth, EventBus bus, FrameCodec codec, Clock clock, String publicUrl, MeterRegistry meters) {
+            AuthService auth,
+            Function<String, Optional<Party.Visitor>> visitors,
+            FrameHandler<ChatFrame> chat,
+            EventBus bus,
+            Broadcaster broadcaster,
+            FrameCodec codec,
+            Clock clock,
+            String publicUrl,
+            MeterRegistry meters) {
         this.auth = auth;
-        this.bus = bus;
+        this.visitors = visitors;
+        this.chat = chat;
+        this.broadcaster = broadcaster;
         this.codec = codec;
         this.clock = clock;
         this.publicUrl = publicUrl;
         Gauge.builder("romotica.websocket.connections", connections, Map::size)
                 .description("Open WebSocket connections on this node")
                 .register(meters);
-        bus.subscribe(AGENTS_TOPIC, this::toAllAgents);
+        bus.subscribe(Broadcaster.AGENTS_TOPIC, this::toAllAgents);
+        bus.subscribe(Broadcaster.AUDIENCE_TOPIC, this::toAudience);
         bus.subscribe(AuthService.SESSION_REVOKED_TOPIC, this::closeSession);
     }
 
     public void register(RoutesConfig routes) {
         routes.wsBeforeUpgrade("/ws", this::authorizeUpgrade);
         routes.ws("/ws", ws -> {
-            ws.onConnect(ctx -> opened(ctx));
+            ws.onConnect(this::opened);
             ws.onMessage(ctx -> received(ctx, ctx.message()));
-            ws.onClose(ctx -> closed(ctx));
+            ws.onClose(this::closed);
             ws.onError(ctx -> log.debug("websocket error on {}", ctx.sessionId(), ctx.error()));
         });
     }
 
-    /** Publishes a frame to every connected agent on every node. */
-    public void publishToAgents(ServerFrame frame) {
-        bus.publish(AGENTS_TOPIC, codec.encode(frame));
-    }
-
     private void authorizeUpgrade(Context ctx) {
-        if (!Origins.isSameOrigin(ctx.header("Origin"), ctx.host(), publicUrl) && ctx.header("Origin") != null) {
+        String origin = ctx.header("Origin");
+        if (origin != null && !Origins.isSameOrigin(origin, ctx.host(), publicUrl)) {
             throw new AppException(ErrorCode.CSRF_REJECTED, "cross-origin WebSocket refused");
+        }
+        String visitorToken = ctx.queryParam("visitor");
+        if (visitorToken != null) {
+            Party.Visitor visitor = visitors.apply(visitorToken)
+                    .orElseThrow(() -> new AppException(ErrorCode.UNAUTHENTICATED, "visitor token is not valid"));
+            ctx.attribute(PARTY, visitor);
+            return;
         }
         SessionState state = auth.resolve(SessionCookie.read(ctx), true);
         if (!(state instanceof SessionState.Active active) || active.principal().stage() != Principal.Stage.FULL) {
             throw new AppException(ErrorCode.UNAUTHENTICATED, "sign in first");
         }
-        ctx.attribute(PRINCIPAL, active.principal());
+        ctx.attribute(PARTY, new Party.Agent(active.principal()));
     }
 
     private void opened(WsContext ws) {
-        Principal p = ws.attribute(PRINCIPAL);
-        Connection c = new Connection(ws, p);
+        Party party = ws.attribute(PARTY);
+        Connection c = new Connection(ws, party, codec);
         connections.put(ws.sessionId(), c);
         ws.enableAutomaticPings(20, TimeUnit.SECONDS);
-        c.send(codec.encode(new ServerFrame.Hello(ws.sessionId(), p.userId(), p.name(), clock.instant())));
-        if (perUser.computeIfAbsent(p.userId(), k -> new AtomicInteger()).incrementAndGet() == 1) {
-            publishToAgents(new ServerFrame.Presence(p.userId(), p.name(), "online"));
+        c.send(new ServerFrame.Hello(ws.sessionId(), party.id(), party.name(), clock.instant()));
+        if (party instanceof Party.Agent
+                && agentsOnline
+                                .computeIfAbsent(party.id(), k -> new AtomicInteger())
+                                .incrementAndGet()
+                        == 1) {
+            broadcaster.toAgents(new ServerFrame.Presence(party.id(), party.name(), "online"));
         }
     }
 
@@ -113,47 +128,76 @@ public final class RealtimeSocket {
         if (c == null) {
             return;
         }
-        ClientFrame frame;
+        ClientFrame frame = null;
         try {
             frame = codec.decode(text);
+            switch (frame) {
+                case SystemFrame system -> handleSystem(c, system);
+                case ChatFrame chatFrame -> chat.handle(c, chatFrame);
+            }
         } catch (FrameException e) {
-            c.send(codec.encode(new ServerFrame.Error(e.code(), e.getMessage(), e.ref())));
-            return;
+            c.send(new ServerFrame.Error(e.code(), e.getMessage(), e.ref()));
+        } catch (AppException e) {
+            c.send(new ServerFrame.Error(e.code().name(), e.getMessage(), refOf(frame)));
+        } catch (RuntimeException e) {
+            log.error("frame handling failed on {}", ws.sessionId(), e);
+            c.send(new ServerFrame.Error(ErrorCode.INTERNAL.name(), "internal error", refOf(frame)));
         }
-        switch (frame) {
-            case SystemFrame system -> handleSystem(c, system);
-        }
+    }
+
+    /** What an error frame echoes so the client can match it to its request. */
+    private static String refOf(ClientFrame frame) {
+        return switch (frame) {
+            case null -> null;
+            case SystemFrame.Ping p -> p.ref();
+            case ChatFrame.Start s -> s.clientId();
+            case ChatFrame.Send s -> s.clientId();
+            case ChatFrame.Sync s -> s.conversationId();
+        };
     }
 
     private void handleSystem(Connection c, SystemFrame frame) {
         switch (frame) {
-            case SystemFrame.Ping ping -> c.send(codec.encode(new ServerFrame.Pong(ping.ref(), clock.instant())));
+            case SystemFrame.Ping ping -> c.send(new ServerFrame.Pong(ping.ref(), clock.instant()));
         }
     }
 
     private void closed(WsContext ws) {
         Connection c = connections.remove(ws.sessionId());
-        if (c == null) {
+        if (c == null || !(c.party() instanceof Party.Agent agent)) {
             return;
         }
-        AtomicInteger n = perUser.get(c.principal().userId());
+        AtomicInteger n = agentsOnline.get(agent.id());
         if (n != null && n.decrementAndGet() == 0) {
-            perUser.remove(c.principal().userId(), n);
-            publishToAgents(new ServerFrame.Presence(
-                    c.principal().userId(), c.principal().name(), "offline"));
+            agentsOnline.remove(agent.id(), n);
+            broadcaster.toAgents(new ServerFrame.Presence(agent.id(), agent.name(), "offline"));
         }
     }
 
     private void toAllAgents(String encodedFrame) {
-        connections.values().forEach(c -> c.send(encodedFrame));
+        connections.values().stream()
+                .filter(c -> c.party() instanceof Party.Agent)
+                .forEach(c -> c.sendEncoded(encodedFrame));
+    }
+
+    /** Payload: visitor id, newline, encoded frame; goes to all agents and that visitor's sockets. */
+    private void toAudience(String payload) {
+        int nl = payload.indexOf('\n');
+        String visitorId = payload.substring(0, nl);
+        String frame = payload.substring(nl + 1);
+        connections.values().stream()
+                .filter(c -> c.party() instanceof Party.Agent
+                        || c.party() instanceof Party.Visitor v && v.id().equals(visitorId))
+                .forEach(c -> c.sendEncoded(frame));
     }
 
     private void closeSession(String sessionId) {
         String bye = codec.encode(new ServerFrame.Bye("SESSION_REVOKED"));
         connections.values().stream()
-                .filter(c -> c.principal().sessionId().equals(sessionId))
+                .filter(c -> c.party() instanceof Party.Agent a
+                        && a.principal().sessionId().equals(sessionId))
                 .forEach(c -> {
-                    c.send(bye);
+                    c.sendEncoded(bye);
                     c.ws().closeSession(4401, "session revoked");
                 });
     }
@@ -162,12 +206,8 @@ public final class RealtimeSocket {
     public void closeAll() {
         String bye = codec.encode(new ServerFrame.Bye("SHUTDOWN"));
         connections.values().forEach(c -> {
-            c.send(bye);
+            c.sendEncoded(bye);
             c.ws().closeSession(1001, "server shutting down");
         });
-    }
-
-    public int connectionCount() {
-        return connections.size();
     }
 }

@@ -85,6 +85,45 @@ class ClusterIT {
     }
 
     @Test
+    void chatFlowsBetweenAVisitorOnOneNodeAndAnAgentOnTheOther() throws Exception {
+        Account admin = nodeA.setupAdmin();
+        ApiClient agentOnB = nodeB.login(admin);
+        SocketProbe agentProbe = new SocketProbe();
+        var agentWs = agentOnB.openSocket(agentProbe, null);
+        agentProbe.next("hello");
+
+        String token = nodeA.client()
+                .post("/api/chat/visitors", Map.of("name", "Lale"))
+                .json()
+                .get("token")
+                .asText();
+        SocketProbe visitorProbe = new SocketProbe();
+        var visitorWs = nodeA.client().openVisitorSocket(visitorProbe, token);
+        visitorProbe.next("hello");
+        visitorWs
+                .sendText("{\"type\":\"chat.start\",\"clientId\":\"v1\",\"text\":\"from node A\"}", true)
+                .join();
+
+        JsonNode seen = agentProbe
+                .next(f -> f.path("type").asText().equals("chat.message"), Duration.ofSeconds(10))
+                .get("message");
+        assertThat(seen.get("body").asText()).isEqualTo("from node A");
+        String c = seen.get("conversationId").asText();
+        agentWs.sendText(
+                        "{\"type\":\"chat.send\",\"conversationId\":\"" + c
+                                + "\",\"clientId\":\"b1\",\"text\":\"from node B\"}",
+                        true)
+                .join();
+        JsonNode reply = visitorProbe
+                .next(
+                        f -> f.path("type").asText().equals("chat.message")
+                                && f.at("/message/seq").asLong() == 2,
+                        Duration.ofSeconds(10))
+                .get("message");
+        assertThat(reply.get("body").asText()).isEqualTo("from node B");
+    }
+
+    @Test
     void bothNodesReportRedisInReadiness() {
         for (TestServer node : new TestServer[] {nodeA, nodeB}) {
             var ready = node.client().get("/health/ready").json();

@@ -113,6 +113,19 @@ public final class ApiClient {
                 .orElse(null);
     }
 
+    /** Opens {@code /ws} as the visitor holding {@code visitorToken}; frames go to {@code listener}. */
+    public WebSocket openVisitorSocket(WebSocket.Listener listener, String visitorToken) {
+        return HttpClient.newBuilder()
+                .sslContext(ssl)
+                .build()
+                .newWebSocketBuilder()
+                .buildAsync(
+                        URI.create(baseUrl.replace("https://", "wss://") + "/ws?visitor="
+                                + java.net.URLEncoder.encode(visitorToken, java.nio.charset.StandardCharsets.UTF_8)),
+                        listener)
+                .join();
+    }
+
     /** Opens {@code /ws} with this client's session cookie; frames go to {@code listener}. */
     public WebSocket openSocket(WebSocket.Listener listener, String origin) {
         WebSocket.Builder b = HttpClient.newBuilder().sslContext(ssl).build().newWebSocketBuilder();

@@ -40,10 +40,13 @@ public final class TestServer implements AutoCloseable {
 
     private TestServer(Builder b) throws Exception {
         this.clock = b.clock;
-        this.dataDir = Files.createTempDirectory("romotica-test");
+        this.dataDir = b.restarting != null ? b.restarting.dataDir : Files.createTempDirectory("romotica-test");
         Map<String, String> overrides = new HashMap<>();
         if (b.joining != null) {
             overrides.putAll(b.joining.settings);
+        }
+        if (b.restarting != null) {
+            overrides.putAll(b.restarting.settings);
         }
         overrides.putAll(b.overrides);
         overrides.put("data.dir", dataDir.toString());
@@ -53,6 +56,9 @@ public final class TestServer implements AutoCloseable {
         if (b.joining != null) {
             this.database = b.joining.database;
             this.ownsDatabase = false;
+        } else if (b.restarting != null) {
+            this.database = b.restarting.database;
+            this.ownsDatabase = b.restarting.ownsDatabase;
         } else if (b.cluster) {
             TestEnvironment.requirePostgres();
             TestEnvironment.requireRedis();
@@ -91,6 +97,7 @@ public final class TestServer implements AutoCloseable {
         private final Map<String, String> overrides = new HashMap<>();
         private boolean cluster = TestEnvironment.clusterMode();
         private TestServer joining;
+        private TestServer restarting;
         private MutableClock clock = new MutableClock();
 
         public Builder set(String key, String value) {
@@ -116,6 +123,13 @@ public final class TestServer implements AutoCloseable {
 
         public TestServer start() throws Exception {
             return new TestServer(this);
+        }
+
+        /** The same node again after {@link TestServer#stopKeepingData()}: same data folder, database and key. */
+        public Builder restarting(TestServer stopped) {
+            this.restarting = stopped;
+            this.clock = stopped.clock;
+            return this;
         }
     }
 
@@ -227,6 +241,11 @@ public final class TestServer implements AutoCloseable {
                 c.post("/api/auth/second-factor", Map.of("code", Totps.code(account.totpSecret(), clock.instant())));
         assertThat(second.status()).as(second.body()).isEqualTo(200);
         return c;
+    }
+
+    /** Stops the node but keeps its data folder and database, for {@link Builder#restarting}. */
+    public void stopKeepingData() {
+        server.stop();
     }
 
     @Override

@@ -1,0 +1,64 @@
+package io.romotica.protocol;
+
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import java.util.regex.Pattern;
+
+/**
+ * Live-chat frames a client sends. Every message carries a client-generated {@code clientId}, so a resend
+ * after a lost acknowledgement is answered with the same message instead of a duplicate.
+ */
+public sealed interface ChatFrame extends ClientFrame {
+    int MAX_TEXT = 4000;
+
+    /** A visitor opens a new conversation with its first message. */
+    @JsonTypeName("chat.start")
+    record Start(String clientId, String text) implements ChatFrame {
+        public Start {
+            ChatChecks.clientId(clientId);
+            ChatChecks.text(text);
+        }
+    }
+
+    /** A message into an existing conversation. */
+    @JsonTypeName("chat.send")
+    record Send(String conversationId, String clientId, String text) implements ChatFrame {
+        public Send {
+            ChatChecks.id("conversationId", conversationId);
+            ChatChecks.clientId(clientId);
+            ChatChecks.text(text);
+        }
+    }
+
+    /** Asks for the messages after {@code afterSeq} (0 for all); answered with {@code chat.history}. */
+    @JsonTypeName("chat.sync")
+    record Sync(String conversationId, long afterSeq) implements ChatFrame {
+        public Sync {
+            ChatChecks.id("conversationId", conversationId);
+            if (afterSeq < 0) {
+                throw new FrameException(FrameException.INVALID_INPUT, "afterSeq must not be negative");
+            }
+        }
+    }
+
+    /** Shared checks of the chat family. */
+    final class ChatChecks {
+        private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+        private ChatChecks() {}
+
+        static void clientId(String clientId) {
+            id("clientId", clientId);
+        }
+
+        static void id(String field, String value) {
+            if (value == null || !ID.matcher(value).matches()) {
+                throw new FrameException(FrameException.INVALID_INPUT, field + " must be 1-64 letters, digits, _ or -");
+            }
+        }
+
+        static void text(String text) {
+            FrameValidation.required("text", text);
+            FrameValidation.maxLength("text", text, MAX_TEXT);
+        }
+    }
+}

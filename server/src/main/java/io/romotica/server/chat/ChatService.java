@@ -1,0 +1,151 @@
+package io.romotica.server.chat;
+
+import io.romotica.protocol.ServerFrame;
+import io.romotica.protocol.ServerFrame.ChatMessage;
+import io.romotica.server.common.AppException;
+import io.romotica.server.common.ErrorCode;
+import io.romotica.server.common.Ids;
+import io.romotica.server.realtime.Broadcaster;
+import io.romotica.server.realtime.Party;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Live chat use cases: visitors, conversations and messages. A message is stored in one transaction that
+ * takes the conversation's next sequence number under a row lock, and is acknowledged only after that
+ * commit, so an acknowledged message is durable. The same {@code clientId} from the same sender returns
+ * the stored message (idempotent resend). New messages are broadcast to all agents and to the
+ * conversation's visitor on every node; a client that missed some asks for them by sequence number.
+ * Thread-safe.
+ */
+public final class ChatService {
+    /** Most messages one history answer carries; the client asks again from the last seq. */
+    public static final int HISTORY_PAGE = 200;
+
+    private static final Logger log = LoggerFactory.getLogger(ChatService.class);
+    private static final String NOT_FOUND_MESSAGE = "no such conversation";
+
+    private final Jdbi jdbi;
+    private final ChatRepository repository;
+    private final VisitorTokens tokens;
+    private final Broadcaster broadcaster;
+    private final Ids ids;
+    private final Clock clock;
+
+    public ChatService(Jdbi jdbi, VisitorTokens tokens, Broadcaster broadcaster, Ids ids, Clock clock) {
+        this.jdbi = jdbi;
+        this.repository = new ChatRepository(jdbi);
+        this.tokens = tokens;
+        this.broadcaster = broadcaster;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    /** A new visitor identity and the token that proves it. */
+    public record NewVisitor(String visitorId, String name, String token) {}
+
+    public NewVisitor createVisitor(String name, String email, String phone) {
+        String id = ids.newId();
+        repository.insertVisitor(id, name, email, phone, now());
+        return new NewVisitor(id, name, tokens.issue(id));
+    }
+
+    /** The visitor behind a token, if the token is valid and the visitor still exists. */
+    public Optional<Party.Visitor> visitor(String token) {
+        return tokens.verify(token).flatMap(id -> repository.visitorName(id).map(name -> new Party.Visitor(id, name)));
+    }
+
+    /** A visitor opens a conversation with its first message; a retried start returns the same message. */
+    public ChatMessage start(Party.Visitor visitor, String clientId, String text) {
+        Optional<ChatMessage> earlier = repository.startedWith(visitor.id(), clientId);
+        if (earlier.isPresent()) {
+            return earlier.get();
+        }
+        String conversationId = ids.newId();
+        Instant now = now();
+        ChatMessage first = new ChatMessage(
+                ids.newId(), conversationId, 1, clientId, "VISITOR", visitor.id(), visitor.name(), text, now);
+        jdbi.useTransaction(h -> {
+            ChatRepository.insertConversation(h, conversationId, visitor.id(), now);
+            ChatRepository.append(h, first);
+        });
+        log.info("conversation {} started by visitor {}", conversationId, visitor.id());
+        broadcaster.toAgentsAndVisitor(visitor.id(), new ServerFrame.ChatNew(first));
+        return first;
+    }
+
+    /** Appends a message from {@code sender}; returns the stored message (the earlier one on a resend). */
+    public ChatMessage send(Party sender, String conversationId, String clientId, String text) {
+        record Outcome(ChatMessage message, boolean created, String visitorId) {}
+        Outcome outcome = jdbi.inTransaction(h -> {
+            Conversation c = ChatRepository.lockConversation(h, conversationId)
+                    .filter(conv -> mayAccess(sender, conv))
+                    .orElseThrow(() -> new AppException(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE));
+            Optional<ChatMessage> resent = ChatRepository.byClientId(h, conversationId, sender.id(), clientId);
+            if (resent.isPresent()) {
+                return new Outcome(resent.get(), false, c.visitorId());
+            }
+            ChatMessage m = new ChatMessage(
+                    ids.newId(),
+                    conversationId,
+                    c.lastSeq() + 1,
+                    clientId,
+                    kindOf(sender),
+                    sender.id(),
+                    sender.name(),
+                    text,
+                    now());
+            ChatRepository.append(h, m);
+            return new Outcome(m, true, c.visitorId());
+        });
+        if (outcome.created()) {
+            broadcaster.toAgentsAndVisitor(outcome.visitorId(), new ServerFrame.ChatNew(outcome.message()));
+        }
+        return outcome.message();
+    }
+
+    /** Messages after {@code afterSeq}, oldest first, at most {@link #HISTORY_PAGE}. */
+    public ServerFrame.ChatHistory history(Party reader, String conversationId, long afterSeq) {
+        Conversation c = repository
+                .conversation(conversationId)
+                .filter(conv -> mayAccess(reader, conv))
+                .orElseThrow(() -> new AppException(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE));
+        List<ChatMessage> page = repository.after(conversationId, afterSeq, HISTORY_PAGE + 1);
+        boolean more = page.size() > HISTORY_PAGE;
+        return new ServerFrame.ChatHistory(
+                conversationId, more ? page.subList(0, HISTORY_PAGE) : page, c.lastSeq(), more);
+    }
+
+    public List<Conversation> conversationsOf(Party.Visitor visitor) {
+        return repository.ofVisitor(visitor.id());
+    }
+
+    public List<Conversation> inbox(Conversation.Status status, int limit) {
+        return repository.byStatus(status, limit);
+    }
+
+    /** Agents see every conversation; a visitor only their own (others look like they do not exist). */
+    private static boolean mayAccess(Party party, Conversation c) {
+        return switch (party) {
+            case Party.Agent agent -> true;
+            case Party.Visitor visitor -> visitor.id().equals(c.visitorId());
+        };
+    }
+
+    private static String kindOf(Party party) {
+        return switch (party) {
+            case Party.Agent agent -> "AGENT";
+            case Party.Visitor visitor -> "VISITOR";
+        };
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,22 @@
+package io.romotica.server.chat;
+
+import java.time.Instant;
+
+/** A conversation as lists show it. {@code lastSeq} is the sequence number of its newest message. */
+public record Conversation(
+        String id,
+        String visitorId,
+        String visitorName,
+        Status status,
+        String assigneeId,
+        long lastSeq,
+        Instant createdAt,
+        Instant lastMessageAt) {
+
+    /** Where a conversation stands. */
+    public enum Status {
+        OPEN,
+        PENDING,
+        RESOLVED
+    }
+}

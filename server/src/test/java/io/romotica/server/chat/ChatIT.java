@@ -1,0 +1,280 @@
+package io.romotica.server.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.romotica.server.testing.SocketProbe;
+import io.romotica.server.testing.TestServer;
+import io.romotica.server.testing.TestServer.Account;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Live chat over real WebSockets: durable acknowledged messages, idempotent resend, resume by sequence. */
+class ChatIT {
+    private TestServer server;
+    private Account agent;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = TestServer.builder().set("chat.new.visitors.per.minute", "50").start();
+        agent = server.setupAdmin();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    /** A visitor identity and its open socket. */
+    private record Visitor(String id, String token, SocketProbe probe, WebSocket ws) {
+        void send(String json) {
+            ws.sendText(json, true).join();
+        }
+    }
+
+    private Visitor visitor(String name) throws InterruptedException {
+        var r = server.client().post("/api/chat/visitors", Map.of("name", name));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        String token = r.json().get("token").asText();
+        SocketProbe probe = new SocketProbe();
+        WebSocket ws = server.client().openVisitorSocket(probe, token);
+        probe.next("hello");
+        return new Visitor(r.json().get("visitorId").asText(), token, probe, ws);
+    }
+
+    private SocketProbe agentSocket() throws InterruptedException {
+        SocketProbe probe = new SocketProbe();
+        agentWs = agent.client().openSocket(probe, null);
+        probe.next("hello");
+        return probe;
+    }
+
+    private WebSocket agentWs;
+
+    private static JsonNode ackFor(SocketProbe probe, String clientId) throws InterruptedException {
+        return probe.next(
+                        f -> f.path("type").asText().equals("chat.ack")
+                                && f.path("clientId").asText().equals(clientId),
+                        Duration.ofSeconds(10))
+                .get("message");
+    }
+
+    private static JsonNode messageWithSeq(SocketProbe probe, long seq) throws InterruptedException {
+        return probe.next(
+                        f -> f.path("type").asText().equals("chat.message")
+                                && f.at("/message/seq").asLong() == seq,
+                        Duration.ofSeconds(10))
+                .get("message");
+    }
+
+    @Test
+    void visitorAndAgentExchangeMessagesInRealTime() throws Exception {
+        SocketProbe agentProbe = agentSocket();
+        Visitor v = visitor("Ayşe");
+        v.send("{\"type\":\"chat.start\",\"clientId\":\"c1\",\"text\":\"Merhaba, yardım eder misiniz?\"}");
+        JsonNode first = ackFor(v.probe(), "c1");
+        assertThat(first.get("seq").asLong()).isEqualTo(1);
+        assertThat(first.get("senderKind").asText()).isEqualTo("VISITOR");
+        String conversation = first.get("conversationId").asText();
+
+        JsonNode seenByAgent = messageWithSeq(agentProbe, 1);
+        assertThat(seenByAgent.get("id").asText()).isEqualTo(first.get("id").asText());
+        assertThat(seenByAgent.get("body").asText()).isEqualTo("Merhaba, yardım eder misiniz?");
+        assertThat(seenByAgent.get("senderName").asText()).isEqualTo("Ayşe");
+
+        agentWs.sendText(
+                        "{\"type\":\"chat.send\",\"conversationId\":\"" + conversation
+                                + "\",\"clientId\":\"a1\",\"text\":\"Tabii!\"}",
+                        true)
+                .join();
+        assertThat(ackFor(agentProbe, "a1").get("seq").asLong()).isEqualTo(2);
+        JsonNode reply = messageWithSeq(v.probe(), 2);
+        assertThat(reply.get("senderKind").asText()).isEqualTo("AGENT");
+        assertThat(reply.get("senderName").asText()).isEqualTo("Ada Admin");
+    }
+
+    @Test
+    void resendWithTheSameClientIdIsAcknowledgedWithoutADuplicate() throws Exception {
+        Visitor v = visitor("Bora");
+        v.send("{\"type\":\"chat.start\",\"clientId\":\"s1\",\"text\":\"first\"}");
+        JsonNode started = ackFor(v.probe(), "s1");
+        v.send("{\"type\":\"chat.start\",\"clientId\":\"s1\",\"text\":\"first\"}");
+        assertThat(ackFor(v.probe(), "s1").get("conversationId").asText())
+                .isEqualTo(started.get("conversationId").asText());
+        String c = started.get("conversationId").asText();
+        String send =
+                "{\"type\":\"chat.send\",\"conversationId\":\"" + c + "\",\"clientId\":\"m2\",\"text\":\"again\"}";
+        v.send(send);
+        JsonNode once = ackFor(v.probe(), "m2");
+        v.send(send);
+        JsonNode twice = ackFor(v.probe(), "m2");
+        assertThat(twice.get("id").asText()).isEqualTo(once.get("id").asText());
+        assertThat(twice.get("seq").asLong()).isEqualTo(2);
+
+        v.send("{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"afterSeq\":0}");
+        JsonNode history = v.probe().next("chat.history");
+        assertThat(history.get("messages")).hasSize(2);
+        assertThat(history.get("lastSeq").asLong()).isEqualTo(2);
+        assertThat(server.client()
+                        .send("GET", "/api/chat/visitor/conversations", null, Map.of("X-Visitor-Token", v.token()))
+                        .json())
+                .hasSize(1);
+    }
+
+    @Test
+    void aReconnectingVisitorGetsExactlyWhatItMissed() throws Exception {
+        SocketProbe agentProbe = agentSocket();
+        Visitor v = visitor("Cem");
+        v.send("{\"type\":\"chat.start\",\"clientId\":\"x1\",\"text\":\"hello\"}");
+        String c = ackFor(v.probe(), "x1").get("conversationId").asText();
+        v.ws().sendClose(WebSocket.NORMAL_CLOSURE, "going offline").join();
+        for (int i = 1; i <= 3; i++) {
+            agentWs.sendText(
+                            "{\"type\":\"chat.send\",\"conversationId\":\"" + c + "\",\"clientId\":\"r" + i
+                                    + "\",\"text\":\"reply " + i + "\"}",
+                            true)
+                    .join();
+            ackFor(agentProbe, "r" + i);
+        }
+        SocketProbe again = new SocketProbe();
+        WebSocket ws = server.client().openVisitorSocket(again, v.token());
+        again.next("hello");
+        ws.sendText("{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"afterSeq\":1}", true)
+                .join();
+        JsonNode history = again.next("chat.history");
+        assertThat(history.get("messages").findValuesAsText("body")).containsExactly("reply 1", "reply 2", "reply 3");
+        assertThat(history.get("messages").findValues("seq").stream().map(JsonNode::asLong))
+                .containsExactly(2L, 3L, 4L);
+        assertThat(history.get("more").asBoolean()).isFalse();
+    }
+
+    @Test
+    void acknowledgedMessagesSurviveARestartOfTheServer() throws Exception {
+        Visitor v = visitor("Kaan");
+        v.send("{\"type\":\"chat.start\",\"clientId\":\"k1\",\"text\":\"before the restart\"}");
+        String c = ackFor(v.probe(), "k1").get("conversationId").asText();
+        v.send("{\"type\":\"chat.send\",\"conversationId\":\"" + c + "\",\"clientId\":\"k2\",\"text\":\"second\"}");
+        ackFor(v.probe(), "k2");
+        server.stopKeepingData();
+        server = TestServer.builder().restarting(server).start();
+
+        SocketProbe again = new SocketProbe();
+        WebSocket ws = server.client().openVisitorSocket(again, v.token());
+        again.next("hello");
+        ws.sendText("{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"afterSeq\":0}", true)
+                .join();
+        assertThat(again.next("chat.history").get("messages").findValuesAsText("body"))
+                .containsExactly("before the restart", "second");
+        ws.sendText(
+                        "{\"type\":\"chat.send\",\"conversationId\":\"" + c
+                                + "\",\"clientId\":\"k2\",\"text\":\"second\"}",
+                        true)
+                .join();
+        assertThat(ackFor(again, "k2").get("seq").asLong())
+                .as("a resend after the restart is not a duplicate")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aVisitorCannotReadOrWriteSomeoneElsesConversation() throws Exception {
+        Visitor a = visitor("Deniz");
+        a.send("{\"type\":\"chat.start\",\"clientId\":\"p1\",\"text\":\"private\"}");
+        String c = ackFor(a.probe(), "p1").get("conversationId").asText();
+        Visitor b = visitor("Eren");
+        b.send("{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"afterSeq\":0}");
+        assertThat(b.probe().next("error").get("code").asText()).isEqualTo("NOT_FOUND");
+        b.send("{\"type\":\"chat.send\",\"conversationId\":\"" + c + "\",\"clientId\":\"q1\",\"text\":\"intrude\"}");
+        JsonNode refused = b.probe().next("error");
+        assertThat(refused.get("code").asText()).isEqualTo("NOT_FOUND");
+        assertThat(refused.get("ref").asText()).isEqualTo("q1");
+        a.send("{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"afterSeq\":0}");
+        assertThat(a.probe().next("chat.history").get("messages")).hasSize(1);
+    }
+
+    @Test
+    void invalidChatFramesGetErrorFramesAndTheSocketStaysUp() throws Exception {
+        Visitor v = visitor("Filiz");
+        String[][] cases = {
+            {"{\"type\":\"chat.start\",\"clientId\":\"e1\",\"text\":\"\"}", "INVALID_INPUT"},
+            {"{\"type\":\"chat.start\",\"clientId\":\"e2\",\"text\":\"" + "x".repeat(4001) + "\"}", "INVALID_INPUT"},
+            {"{\"type\":\"chat.start\",\"clientId\":\"bad id!\",\"text\":\"hi\"}", "INVALID_INPUT"},
+            {"{\"type\":\"chat.sync\",\"conversationId\":\"abc\",\"afterSeq\":-1}", "INVALID_INPUT"},
+            {"{\"type\":\"chat.send\",\"conversationId\":\"nope\",\"clientId\":\"e3\",\"text\":\"hi\"}", "NOT_FOUND"},
+        };
+        for (String[] c : cases) {
+            v.send(c[0]);
+            assertThat(v.probe().next("error").get("code").asText())
+                    .as(c[0].substring(0, 40))
+                    .isEqualTo(c[1]);
+        }
+        v.send("{\"type\":\"chat.start\",\"clientId\":\"ok1\",\"text\":\"still here\"}");
+        assertThat(ackFor(v.probe(), "ok1").get("seq").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void agentsCannotStartConversationsAndBadVisitorTokensAreRefused() throws Exception {
+        SocketProbe agentProbe = agentSocket();
+        agentWs.sendText("{\"type\":\"chat.start\",\"clientId\":\"z1\",\"text\":\"hi\"}", true)
+                .join();
+        assertThat(agentProbe.next("error").get("code").asText()).isEqualTo("FORBIDDEN");
+        Visitor v = visitor("Gül");
+        String forged = v.token().substring(0, v.token().length() - 2) + "AA";
+        try {
+            server.client().openVisitorSocket(new SocketProbe(), forged);
+            throw new AssertionError("a forged visitor token was accepted");
+        } catch (java.util.concurrent.CompletionException e) {
+            assertThat(((java.net.http.WebSocketHandshakeException) e.getCause())
+                            .getResponse()
+                            .statusCode())
+                    .isEqualTo(401);
+        }
+        var list =
+                server.client().send("GET", "/api/chat/visitor/conversations", null, Map.of("X-Visitor-Token", forged));
+        assertThat(list.code()).isEqualTo("UNAUTHENTICATED");
+    }
+
+    @Test
+    void agentsSeeOpenConversationsNewestFirst() throws Exception {
+        Visitor a = visitor("Hakan");
+        a.send("{\"type\":\"chat.start\",\"clientId\":\"h1\",\"text\":\"one\"}");
+        ackFor(a.probe(), "h1");
+        server.clock().advance(Duration.ofSeconds(5));
+        Visitor b = visitor("Irmak");
+        b.send("{\"type\":\"chat.start\",\"clientId\":\"i1\",\"text\":\"two\"}");
+        ackFor(b.probe(), "i1");
+        var inbox = agent.client().get("/api/chat/conversations").json();
+        assertThat(inbox.findValuesAsText("visitorName")).containsExactly("Irmak", "Hakan");
+        assertThat(agent.client().get("/api/chat/conversations?status=CLOSED").code())
+                .isEqualTo("INVALID_INPUT");
+        assertThat(server.client().get("/api/chat/conversations").code()).isEqualTo("UNAUTHENTICATED");
+    }
+
+    @Test
+    void visitorCreationValidatesAndIsRateLimitedPerAddress() throws Exception {
+        assertThat(server.client()
+                        .post("/api/chat/visitors", Map.of("name", ""))
+                        .code())
+                .isEqualTo("INVALID_INPUT");
+        assertThat(server.client()
+                        .post("/api/chat/visitors", Map.of("name", "J", "phone", "call me"))
+                        .code())
+                .isEqualTo("INVALID_INPUT");
+        try (TestServer tight =
+                TestServer.builder().set("chat.new.visitors.per.minute", "3").start()) {
+            int limited = 0;
+            for (int i = 0; i < 6; i++) {
+                if (tight.client()
+                                .post("/api/chat/visitors", Map.of("name", "V" + i))
+                                .status()
+                        == 429) {
+                    limited++;
+                }
+            }
+            assertThat(limited).isGreaterThanOrEqualTo(2);
+        }
+    }
+}
