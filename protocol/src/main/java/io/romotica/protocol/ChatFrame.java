@@ -40,6 +40,25 @@ public sealed interface ChatFrame extends ClientFrame {
         }
     }
 
+    /** The sender is (or stopped) typing; relayed, not stored. */
+    @JsonTypeName("chat.typing")
+    record Typing(String conversationId, boolean typing) implements ChatFrame {
+        public Typing {
+            ChatChecks.id("conversationId", conversationId);
+        }
+    }
+
+    /** The sender has seen the conversation up to {@code seq}. */
+    @JsonTypeName("chat.read")
+    record Read(String conversationId, long seq) implements ChatFrame {
+        public Read {
+            ChatChecks.id("conversationId", conversationId);
+            if (seq < 1) {
+                throw new FrameException(FrameException.INVALID_INPUT, "seq must be at least 1");
+            }
+        }
+    }
+
     /** Shared checks of the chat family. */
     final class ChatChecks {
         private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");

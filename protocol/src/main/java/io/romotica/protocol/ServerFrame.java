@@ -54,4 +54,28 @@ public sealed interface ServerFrame {
     @JsonTypeName("chat.history")
     record ChatHistory(String conversationId, List<ChatMessage> messages, long lastSeq, boolean more)
             implements ServerFrame {}
+
+    /** Someone in a conversation is (or stopped) typing. {@code partyKind} is AGENT or VISITOR. */
+    @JsonTypeName("chat.typing")
+    record ChatTyping(String conversationId, String partyKind, String partyId, String name, boolean typing)
+            implements ServerFrame {}
+
+    /** Someone has seen a conversation up to {@code seq}. */
+    @JsonTypeName("chat.read")
+    record ChatRead(String conversationId, String partyKind, String partyId, long seq) implements ServerFrame {}
+
+    /** A conversation as lists show it; {@code status} is OPEN, PENDING or RESOLVED. */
+    record ConversationInfo(
+            String id,
+            String visitorId,
+            String visitorName,
+            String status,
+            String assigneeId,
+            long lastSeq,
+            Instant createdAt,
+            Instant lastMessageAt) {}
+
+    /** A conversation's status or assignee changed. */
+    @JsonTypeName("chat.conversation")
+    record ChatConversation(ConversationInfo conversation) implements ServerFrame {}
 }

@@ -98,6 +98,7 @@ public final class RomoticaServer implements AutoCloseable {
         AttemptCounter attempts;
         RateLimiter authLimiter;
         RateLimiter visitorLimiter;
+        RateLimiter messageLimiter;
         Optional<Redis> redis = Optional.empty();
         if (config.redis().enabled()) {
             Redis r = Redis.connect(config.redis());
@@ -107,11 +108,13 @@ public final class RomoticaServer implements AutoCloseable {
             attempts = new RedisAttemptCounter(r);
             authLimiter = RateLimiter.redis(r, "auth", config.auth().rateLimitPerMinute());
             visitorLimiter = RateLimiter.redis(r, "visitors", config.chat().newVisitorsPerMinute());
+            messageLimiter = RateLimiter.redis(r, "messages", config.chat().messagesPerMinute());
         } else {
             bus = new LocalEventBus();
             attempts = new LocalAttemptCounter(clock);
             authLimiter = RateLimiter.local(config.auth().rateLimitPerMinute());
             visitorLimiter = RateLimiter.local(config.chat().newVisitorsPerMinute());
+            messageLimiter = RateLimiter.local(config.chat().messagesPerMinute());
         }
         resources.add(bus);
 
@@ -135,7 +138,7 @@ public final class RomoticaServer implements AutoCloseable {
         socket = new RealtimeSocket(
                 auth,
                 chat::visitor,
-                new ChatSocket(chat),
+                new ChatSocket(chat, messageLimiter),
                 bus,
                 broadcaster,
                 codec,

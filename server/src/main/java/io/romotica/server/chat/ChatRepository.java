@@ -175,4 +175,54 @@ final class ChatRepository {
                 .map(ChatRepository::conversation)
                 .list());
     }
+
+    /** Moves a party's read pointer forward (never back). */
+    void markRead(String conversationId, String partyId, long seq) {
+        jdbi.useTransaction(h -> {
+            int moved = h.createUpdate("""
+                            update conversation_reads set last_read_seq = :s
+                            where conversation_id = :c and party_id = :p and last_read_seq < :s""")
+                    .bind("c", conversationId)
+                    .bind("p", partyId)
+                    .bind("s", seq)
+                    .execute();
+            boolean exists = moved > 0
+                    || h.createQuery("select 1 from conversation_reads where conversation_id = :c and party_id = :p")
+                            .bind("c", conversationId)
+                            .bind("p", partyId)
+                            .mapTo(Integer.class)
+                            .findOne()
+                            .isPresent();
+            if (!exists) {
+                h.createUpdate(
+                                "insert into conversation_reads (conversation_id, party_id, last_read_seq) values (:c, :p, :s)")
+                        .bind("c", conversationId)
+                        .bind("p", partyId)
+                        .bind("s", seq)
+                        .execute();
+            }
+        });
+    }
+
+    void assign(String conversationId, String agentId) {
+        jdbi.useHandle(h -> h.createUpdate("update conversations set assignee_id = :a where id = :c")
+                .bind("a", agentId)
+                .bind("c", conversationId)
+                .execute());
+    }
+
+    void setStatus(String conversationId, Conversation.Status status) {
+        jdbi.useHandle(h -> h.createUpdate("update conversations set status = :s where id = :c")
+                .bind("s", status.name())
+                .bind("c", conversationId)
+                .execute());
+    }
+
+    boolean agentExists(String id) {
+        return jdbi.withHandle(h -> h.createQuery("select 1 from users where id = :id and not disabled")
+                .bind("id", id)
+                .mapTo(Integer.class)
+                .findOne()
+                .isPresent());
+    }
 }

@@ -34,6 +34,18 @@ public final class ChatRoutes {
         }
     }
 
+    public record AssignRequest(String agentId) {
+        public AssignRequest {
+            agentId = agentId == null || agentId.isBlank() ? null : Check.text("agentId", agentId, 40);
+        }
+    }
+
+    public record StatusRequest(Conversation.Status status) {
+        public StatusRequest {
+            Check.required("status", status);
+        }
+    }
+
     public void register(Api api) {
         api.tag("chat")
                 .post(
@@ -54,7 +66,29 @@ public final class ChatRoutes {
                         Access.AGENT,
                         "Conversations by status (open by default), newest first",
                         Conversation[].class,
-                        this::inbox);
+                        this::inbox)
+                .post(
+                        "/api/chat/conversations/{id}/assign",
+                        Access.AGENT,
+                        "Assign a conversation to an agent (agentId null: nobody)",
+                        AssignRequest.class,
+                        Conversation.class,
+                        ctx -> Api.json(
+                                ctx,
+                                chat.assign(
+                                        ctx.pathParam("id"),
+                                        Api.body(ctx, AssignRequest.class).agentId())))
+                .post(
+                        "/api/chat/conversations/{id}/status",
+                        Access.AGENT,
+                        "Set a conversation's status",
+                        StatusRequest.class,
+                        Conversation.class,
+                        ctx -> Api.json(
+                                ctx,
+                                chat.setStatus(
+                                        ctx.pathParam("id"),
+                                        Api.body(ctx, StatusRequest.class).status())));
     }
 
     private void createVisitor(Context ctx) {

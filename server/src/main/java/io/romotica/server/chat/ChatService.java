@@ -122,6 +122,56 @@ public final class ChatService {
                 conversationId, more ? page.subList(0, HISTORY_PAGE) : page, c.lastSeq(), more);
     }
 
+    /** Relays that {@code party} is (or stopped) typing; nothing is stored. */
+    public void typing(Party party, String conversationId, boolean typing) {
+        Conversation c = visible(party, conversationId);
+        broadcaster.toAgentsAndVisitor(
+                c.visitorId(),
+                new ServerFrame.ChatTyping(conversationId, kindOf(party), party.id(), party.name(), typing));
+    }
+
+    /** Records that {@code party} has seen the conversation up to {@code seq} and tells the others. */
+    public void read(Party party, String conversationId, long seq) {
+        Conversation c = visible(party, conversationId);
+        long upTo = Math.min(seq, c.lastSeq());
+        if (upTo < 1) {
+            return;
+        }
+        repository.markRead(conversationId, party.id(), upTo);
+        broadcaster.toAgentsAndVisitor(
+                c.visitorId(), new ServerFrame.ChatRead(conversationId, kindOf(party), party.id(), upTo));
+    }
+
+    /** Assigns the conversation to an agent (or nobody, with null); everyone concerned is told. */
+    public Conversation assign(String conversationId, String agentId) {
+        Conversation c =
+                repository.conversation(conversationId).orElseThrow(() -> AppException.notFound("conversation"));
+        if (agentId != null && !repository.agentExists(agentId)) {
+            throw AppException.invalid("agentId", "no such active agent");
+        }
+        repository.assign(conversationId, agentId);
+        return changed(c.id());
+    }
+
+    public Conversation setStatus(String conversationId, Conversation.Status status) {
+        repository.conversation(conversationId).orElseThrow(() -> AppException.notFound("conversation"));
+        repository.setStatus(conversationId, status);
+        return changed(conversationId);
+    }
+
+    private Conversation changed(String conversationId) {
+        Conversation now = repository.conversation(conversationId).orElseThrow();
+        broadcaster.toAgentsAndVisitor(now.visitorId(), new ServerFrame.ChatConversation(now.toInfo()));
+        return now;
+    }
+
+    private Conversation visible(Party party, String conversationId) {
+        return repository
+                .conversation(conversationId)
+                .filter(conv -> mayAccess(party, conv))
+                .orElseThrow(() -> new AppException(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE));
+    }
+
     public List<Conversation> conversationsOf(Party.Visitor visitor) {
         return repository.ofVisitor(visitor.id());
     }

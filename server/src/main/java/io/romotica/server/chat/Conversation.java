@@ -13,6 +13,12 @@ public record Conversation(
         Instant createdAt,
         Instant lastMessageAt) {
 
+    /** The same, as it travels in {@code chat.conversation} frames. */
+    public io.romotica.protocol.ServerFrame.ConversationInfo toInfo() {
+        return new io.romotica.protocol.ServerFrame.ConversationInfo(
+                id, visitorId, visitorName, status.name(), assigneeId, lastSeq, createdAt, lastMessageAt);
+    }
+
     /** Where a conversation stands. */
     public enum Status {
         OPEN,

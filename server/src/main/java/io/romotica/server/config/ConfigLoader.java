@@ -131,7 +131,17 @@ public final class ConfigLoader {
         var ops =
                 new ServerConfig.Ops(longIn("health.min.free.disk.bytes", 0, Long.MAX_VALUE), secret("metrics.token"));
         Secret secretKey = secret("secret.key");
-        var chat = new ServerConfig.Chat(intIn("chat.new.visitors.per.minute", 1, 100_000));
+        String ancestors = required("chat.embed.ancestors");
+        if (!ancestors.matches(
+                "(\\*|'none'|'self'|https?://[A-Za-z0-9.*:-]+)( (\\*|'self'|https?://[A-Za-z0-9.*:-]+))*")) {
+            throw new ConfigException(
+                    "chat.embed.ancestors must be *, 'none', 'self' or space-separated https://origins ("
+                            + envName("chat.embed.ancestors") + ")");
+        }
+        var chat = new ServerConfig.Chat(
+                intIn("chat.new.visitors.per.minute", 1, 100_000),
+                intIn("chat.messages.per.minute", 1, 100_000),
+                ancestors);
         return new ServerConfig(dataDir, http, tls, db, redis, secretKey, logFormat, auth, chat, ops);
     }
 

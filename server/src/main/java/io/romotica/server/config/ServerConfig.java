@@ -63,7 +63,7 @@ public record ServerConfig(
             Duration setupTokenLifetime) {}
 
     /** Live chat limits. */
-    public record Chat(int newVisitorsPerMinute) {}
+    public record Chat(int newVisitorsPerMinute, int messagesPerMinute, String embedAncestors) {}
 
     /** Health and metrics. */
     public record Ops(long minFreeDiskBytes, Secret metricsToken) {}

@@ -153,6 +153,8 @@ public final class RealtimeSocket {
             case ChatFrame.Start s -> s.clientId();
             case ChatFrame.Send s -> s.clientId();
             case ChatFrame.Sync s -> s.conversationId();
+            case ChatFrame.Typing t -> t.conversationId();
+            case ChatFrame.Read r -> r.conversationId();
         };
     }
 

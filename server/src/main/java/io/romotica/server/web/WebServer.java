@@ -54,6 +54,7 @@ public final class WebServer {
     private static final String START = "romotica.start";
     private static final String COUNTED = "romotica.inflight";
     private static final String UI_INDEX = "/web/index.html";
+    private static final String CHAT_PAGE = "/web/chat.html";
     private static final Set<String> UI_PATHS = Set.of("/", "/login", "/setup", "/invite", "/console");
     private static final Set<HandlerType> STATE_CHANGING =
             Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
@@ -75,6 +76,7 @@ public final class WebServer {
     private final MeterRegistry meters;
     private final Javalin app;
     private final byte[] index;
+    private final byte[] chatPage;
     private final java.util.concurrent.atomic.AtomicInteger inflight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean draining;
     private final List<Api.Route> documented;
@@ -95,6 +97,7 @@ public final class WebServer {
         this.authLimiter = authLimiter;
         this.meters = meters;
         this.index = resource(UI_INDEX);
+        this.chatPage = resource(CHAT_PAGE);
         io.micrometer.core.instrument.Gauge.builder(
                         "romotica.http.inflight", inflight, java.util.concurrent.atomic.AtomicInteger::get)
                 .description("HTTP requests being handled on this node")
@@ -181,7 +184,7 @@ public final class WebServer {
                                     ctx.header("X-Forwarded-For"),
                                     config.http().trustedProxies()),
                             ctx.userAgent()));
-            SecurityHeaders.apply(ctx, config.tls().enabled());
+            SecurityHeaders.apply(ctx, config.tls().enabled(), config.chat().embedAncestors());
         });
         r.after(this::recordMetrics);
         r.exception(AppException.class, ErrorMapper::app);
@@ -214,6 +217,11 @@ public final class WebServer {
             r.get(path, this::serveIndex);
         }
         r.get("/console/{pane}", this::serveIndex);
+        r.get(
+                SecurityHeaders.CHAT_PAGE,
+                ctx -> ctx.header("Cache-Control", "no-cache")
+                        .contentType("text/html; charset=utf-8")
+                        .result(chatPage));
         socket.register(r);
     }
 

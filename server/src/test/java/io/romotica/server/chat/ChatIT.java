@@ -238,6 +238,112 @@ class ChatIT {
     }
 
     @Test
+    void typingAndReadReceiptsReachTheOtherSide() throws Exception {
+        SocketProbe agentProbe = agentSocket();
+        Visitor v = visitor("Mert");
+        v.send("{\"type\":\"chat.start\",\"clientId\":\"t1\",\"text\":\"hi\"}");
+        String c = ackFor(v.probe(), "t1").get("conversationId").asText();
+
+        v.send("{\"type\":\"chat.typing\",\"conversationId\":\"" + c + "\",\"typing\":true}");
+        JsonNode typing = agentProbe.next("chat.typing");
+        assertThat(typing.get("partyKind").asText()).isEqualTo("VISITOR");
+        assertThat(typing.get("name").asText()).isEqualTo("Mert");
+        assertThat(typing.get("typing").asBoolean()).isTrue();
+
+        agentWs.sendText("{\"type\":\"chat.read\",\"conversationId\":\"" + c + "\",\"seq\":99}", true)
+                .join();
+        JsonNode read = v.probe().next("chat.read");
+        assertThat(read.get("partyKind").asText()).isEqualTo("AGENT");
+        assertThat(read.get("seq").asLong())
+                .as("read pointer is capped at the last message")
+                .isEqualTo(1);
+
+        Visitor other = visitor("Nil");
+        other.send("{\"type\":\"chat.typing\",\"conversationId\":\"" + c + "\",\"typing\":true}");
+        assertThat(other.probe().next("error").get("code").asText()).isEqualTo("NOT_FOUND");
+    }
+
+    @Test
+    void assigningAndResolvingIsBroadcastAndValidated() throws Exception {
+        Visitor v = visitor("Oya");
+        v.send("{\"type\":\"chat.start\",\"clientId\":\"o1\",\"text\":\"hi\"}");
+        String c = ackFor(v.probe(), "o1").get("conversationId").asText();
+        var assigned = agent.client().post("/api/chat/conversations/" + c + "/assign", Map.of("agentId", agent.id()));
+        assertThat(assigned.status()).as(assigned.body()).isEqualTo(200);
+        assertThat(assigned.json().get("assigneeId").asText()).isEqualTo(agent.id());
+        assertThat(v.probe()
+                        .next("chat.conversation")
+                        .at("/conversation/assigneeId")
+                        .asText())
+                .isEqualTo(agent.id());
+
+        var resolved = agent.client().post("/api/chat/conversations/" + c + "/status", Map.of("status", "RESOLVED"));
+        assertThat(resolved.json().get("status").asText()).isEqualTo("RESOLVED");
+        assertThat(v.probe()
+                        .next(
+                                f -> f.path("type").asText().equals("chat.conversation")
+                                        && f.at("/conversation/status").asText().equals("RESOLVED"),
+                                Duration.ofSeconds(10)))
+                .isNotNull();
+        assertThat(agent.client()
+                        .get("/api/chat/conversations?status=RESOLVED")
+                        .json()
+                        .findValuesAsText("id"))
+                .contains(c);
+
+        assertThat(agent.client()
+                        .post("/api/chat/conversations/" + c + "/assign", Map.of("agentId", "nobody-like-this"))
+                        .code())
+                .isEqualTo("INVALID_INPUT");
+        assertThat(agent.client()
+                        .post("/api/chat/conversations/" + c + "/status", Map.of("status", "DONE"))
+                        .code())
+                .isEqualTo("INVALID_INPUT");
+        assertThat(agent.client()
+                        .post("/api/chat/conversations/missing/status", Map.of("status", "OPEN"))
+                        .code())
+                .isEqualTo("NOT_FOUND");
+        var unassigned =
+                agent.client().send("POST", "/api/chat/conversations/" + c + "/assign", "{\"agentId\":null}", Map.of());
+        assertThat(unassigned.json().get("assigneeId").isNull()).isTrue();
+    }
+
+    @Test
+    void aVisitorSendingTooFastIsSlowedDown() throws Exception {
+        try (TestServer tight =
+                TestServer.builder().set("chat.messages.per.minute", "3").start()) {
+            String token = tight.client()
+                    .post("/api/chat/visitors", Map.of("name", "Pelin"))
+                    .json()
+                    .get("token")
+                    .asText();
+            SocketProbe probe = new SocketProbe();
+            WebSocket ws = tight.client().openVisitorSocket(probe, token);
+            probe.next("hello");
+            ws.sendText("{\"type\":\"chat.start\",\"clientId\":\"f0\",\"text\":\"hi\"}", true)
+                    .join();
+            String c = ackFor(probe, "f0").get("conversationId").asText();
+            int limited = 0;
+            for (int i = 1; i <= 5; i++) {
+                ws.sendText(
+                                "{\"type\":\"chat.send\",\"conversationId\":\"" + c + "\",\"clientId\":\"f" + i
+                                        + "\",\"text\":\"m\"}",
+                                true)
+                        .join();
+                JsonNode answer = probe.next(
+                        f -> f.path("type").asText().equals("error")
+                                || f.path("type").asText().equals("chat.ack"),
+                        Duration.ofSeconds(10));
+                if (answer.path("type").asText().equals("error")) {
+                    assertThat(answer.get("code").asText()).isEqualTo("RATE_LIMITED");
+                    limited++;
+                }
+            }
+            assertThat(limited).isGreaterThanOrEqualTo(3);
+        }
+    }
+
+    @Test
     void agentsSeeOpenConversationsNewestFirst() throws Exception {
         Visitor a = visitor("Hakan");
         a.send("{\"type\":\"chat.start\",\"clientId\":\"h1\",\"text\":\"one\"}");

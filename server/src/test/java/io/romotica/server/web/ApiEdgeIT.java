@@ -92,6 +92,19 @@ class ApiEdgeIT {
     }
 
     @Test
+    void onlyTheChatPageMayBeFramedAndOnlyTheWidgetScriptLoadsCrossOrigin() {
+        var chat = server.client().get("/chat").headers();
+        assertThat(chat.firstValue("Content-Security-Policy").orElseThrow()).endsWith("frame-ancestors *");
+        assertThat(chat.firstValue("X-Frame-Options")).isEmpty();
+        var console = server.client().get("/console/chats").headers();
+        assertThat(console.firstValue("Content-Security-Policy").orElseThrow()).contains("frame-ancestors 'none'");
+        assertThat(console.firstValue("X-Frame-Options")).contains("DENY");
+        assertThat(server.client().get("/widget.js").headers().firstValue("Cross-Origin-Resource-Policy"))
+                .contains("cross-origin");
+        assertThat(console.firstValue("Cross-Origin-Resource-Policy")).contains("same-origin");
+    }
+
+    @Test
     void uiPathsServeTheSinglePage() {
         for (String path : new String[] {"/", "/login", "/setup", "/invite", "/console/admin"}) {
             var r = server.client().get(path);
