@@ -31,9 +31,12 @@ public final class Database implements AutoCloseable {
         hikari.setMaximumPoolSize(config.poolSize());
         hikari.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
         if (config.embedded()) {
+            // WRITE_DELAY=0: a commit reaches the file at once, so an acknowledged message survives a crash
+            // of the process (H2 otherwise batches commits for up to a second).
             Path file = dataDir.resolve("db").resolve("romotica");
-            hikari.setJdbcUrl("jdbc:h2:file:" + file
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000");
+            hikari.setJdbcUrl(
+                    "jdbc:h2:file:" + file
+                            + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000;WRITE_DELAY=0");
             hikari.setUsername("romotica");
             hikari.setPassword("");
         } else {

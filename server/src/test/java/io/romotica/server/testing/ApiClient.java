@@ -33,7 +33,7 @@ public final class ApiClient {
     private final HttpClient http;
     private String csrf;
 
-    ApiClient(String baseUrl, SSLContext ssl) {
+    public ApiClient(String baseUrl, SSLContext ssl) {
         this.baseUrl = baseUrl;
         this.ssl = ssl;
         this.http = HttpClient.newBuilder()

@@ -133,7 +133,8 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    private static SSLContext trusting(Path certFile) throws Exception {
+    /** A TLS context that trusts exactly the given certificate. */
+    public static SSLContext trusting(Path certFile) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(certFile)) {
