@@ -7,7 +7,7 @@ import { detectLanguage, setLanguage } from './i18n.js';
 import { flash, showError } from './messages.js';
 import { navigate, setAddress, setRouteHandler, fragmentToken } from './router.js';
 import { renderFirstRun, renderLogin, renderSecondFactor, renderSetup, renderInvite, renderEnrol, renderStartupError } from './auth.js';
-import { mountConsole, consoleMounted, showPane, allowedPanes, unmountConsole, currentUser, stopPolling } from './console.js';
+import { mountConsole, consoleMounted, showPane, allowedPanes, unmountConsole, currentUser } from './console.js';
 
 const DEFAULT_PANE = 'chats';
 
@@ -33,8 +33,8 @@ const consoleHooks = {
 };
 
 function leaveConsole() {
-  if (consoleMounted()) unmountConsole();
-  else stopPolling();
+  // Also when the frame is no longer on screen: its socket and timers must stop either way.
+  unmountConsole();
 }
 
 /** After a successful auth step: show the next stage. */

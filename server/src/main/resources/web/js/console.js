@@ -1,5 +1,6 @@
 // The agent console frame: top bar, the pane navigation and main#pane. Polls /api/auth/me every 30 s
-// (and when the tab becomes visible) so a revoked or expired session is noticed promptly.
+// (and when the tab becomes visible) so a revoked or expired session is noticed promptly. Opens the one
+// realtime socket (/ws, cookie auth) for as long as the console is mounted; panes subscribe to it.
 
 import { api } from './api.js';
 import { h, icon, logo } from './dom.js';
@@ -8,11 +9,18 @@ import { clearMessage } from './messages.js';
 import { isPlainClick } from './router.js';
 import { renderAccount } from './account.js';
 import { renderAdmin } from './admin.js';
+import { createSocket, socketUrl } from './socket.js';
+import { startChats, stopChats, renderChats, leaveChats } from './chats.js';
 
 export const PANES = ['chats', 'calls', 'remote', 'history', 'admin', 'account'];
 const POLL_MS = 30000;
 
-let frame = null; // { root, nav, pane, body, userEl, user, current, hooks, timer }
+let frame = null; // { root, nav, pane, body, userEl, user, current, hooks, timer, socket }
+
+/** The console's realtime socket (null while no console is mounted), for panes that need it. */
+export function consoleSocket() {
+  return frame ? frame.socket : null;
+}
 
 export function consoleMounted() {
   return frame !== null && frame.root.isConnected;
@@ -31,7 +39,7 @@ export function allowedPanes(user) {
  * Builds the frame. hooks: { navigatePane(name), signOut(), sessionEnded(), reroute() }.
  */
 export function mountConsole(user, hooks) {
-  stopPolling();
+  unmountConsole();
   const userEl = h('span', { id: 'current-user', class: 'current-user', text: user.name });
   const logout = h('button', { type: 'button', id: 'logout', class: 'btn btn-ghost btn-small' },
     icon('logout'), h('span', { class: 'logout-label', t: 'console.logout' }));
@@ -55,17 +63,49 @@ export function mountConsole(user, hooks) {
     nav,
     pane);
 
-  frame = { root, nav, pane, body, userEl, user, current: null, hooks, timer: null };
+  frame = { root, nav, pane, body, userEl, user, current: null, hooks, timer: null, socket: null };
   buildNav();
   mountScreen(root);
   startPolling();
+  startSocket();
+}
+
+function startSocket() {
+  const socket = createSocket(socketUrl());
+  frame.socket = socket;
+  // A refused upgrade or a revoked session closes the socket: ask the server where we stand.
+  socket.on('close', ({ opened, code }) => {
+    if (!opened || code === 4401) poll();
+  });
+  socket.on('bye', (f) => {
+    if (f.reason === 'SESSION_REVOKED') poll();
+  });
+  startChats({
+    user: frame.user,
+    socket,
+    openPane: () => {
+      if (frame && frame.current !== 'chats') frame.hooks.navigatePane('chats');
+    },
+    setNavBadge,
+  });
+  socket.start();
+}
+
+/** A count on a pane's navigation link (hidden at 0). */
+export function setNavBadge(name, count) {
+  if (!frame) return;
+  const badge = frame.nav.querySelector(`a[data-pane="${name}"] .nav-badge`);
+  if (!badge) return;
+  badge.hidden = !(count > 0);
+  badge.textContent = count > 0 ? String(count) : '';
 }
 
 function buildNav() {
   const { nav, user, hooks } = frame;
   const list = h('ul', { class: 'nav-list' }, allowedPanes(user).map((name) => {
     const a = h('a', { href: `/console/${name}`, class: 'nav-link', dataset: { pane: name } },
-      icon(name), h('span', { class: 'nav-text', t: `nav.${name}` }));
+      icon(name), h('span', { class: 'nav-text', t: `nav.${name}` }),
+      name === 'chats' ? h('span', { class: 'nav-badge', hidden: true }) : null);
     a.addEventListener('click', (ev) => {
       if (!isPlainClick(ev)) return;
       ev.preventDefault();
@@ -101,6 +141,7 @@ export function showPane(name, { focus = false, search = '', keepMessage = false
   const { pane, body, user, hooks } = frame;
   if (!keepMessage) clearMessage();
   placeMessageRegion(pane);
+  leaveChats();
   frame.current = name;
   pane.dataset.pane = name;
   markActive();
@@ -109,6 +150,9 @@ export function showPane(name, { focus = false, search = '', keepMessage = false
   body.replaceChildren();
   body.className = `pane-body pane-${name}`;
   switch (name) {
+    case 'chats':
+      renderChats(body, ctx);
+      break;
     case 'account':
       renderAccount(body, ctx);
       break;
@@ -149,6 +193,9 @@ export function stopPolling() {
 /** Forgets the frame (when leaving the console). */
 export function unmountConsole() {
   stopPolling();
+  leaveChats();
+  stopChats();
+  if (frame && frame.socket) frame.socket.stop();
   frame = null;
 }
 

@@ -85,6 +85,7 @@ const dateStyles = {
   datetime: { dateStyle: 'medium', timeStyle: 'short' },
   'datetime-sec': { dateStyle: 'medium', timeStyle: 'medium' },
   date: { dateStyle: 'medium' },
+  time: { timeStyle: 'short' },
 };
 
 export function formatInstant(iso, style = 'datetime') {

@@ -6,10 +6,18 @@ import { currentLanguage, setLanguage, onLanguageChange, SUPPORTED, t } from './
 import { clearMessage, region, showPendingFlash } from './messages.js';
 
 let titleKey = 'app.name';
+let titleBadge = 0;
 
 export function setTitle(key) {
   titleKey = key;
-  document.title = key === 'app.name' ? t('app.name') : `${t(key)} · ${t('app.name')}`;
+  const base = key === 'app.name' ? t('app.name') : `${t(key)} · ${t('app.name')}`;
+  document.title = titleBadge > 0 ? `(${titleBadge}) ${base}` : base;
+}
+
+/** A count in front of the page title, "(3) Chats · Romotica" (0 removes it). */
+export function setTitleBadge(count) {
+  titleBadge = Number.isFinite(count) && count > 0 ? count : 0;
+  setTitle(titleKey);
 }
 
 onLanguageChange(() => {

@@ -1,0 +1,492 @@
+// The visitor's chat page (/chat, also inside the widget's iframe with ?embed=1): a name (and optional
+// contact details) once, then the visitor's conversations and live chat over /ws?visitor=<token>.
+// The identity {visitorId, name, token} lives in localStorage under romotica.visitor; requests carry the
+// token in X-Visitor-Token and no cookie (an agent signed in on the same browser stays out of it).
+
+import { ApiError } from './api.js';
+import { h, icon, logo, setText } from './dom.js';
+import { detectLanguage, setLanguage, t } from './i18n.js';
+import { langSwitch, mountScreen, setTitle } from './layout.js';
+import { clearMessage, ClientError, showMessage } from './messages.js';
+import { field, onSubmit, requireEmail, requireValue, submitButton } from './forms.js';
+import { createSocket, socketUrl } from './socket.js';
+import { ChatClient } from './chat-client.js';
+import { createThreadView, showChatError } from './chat-view.js';
+
+const IDENTITY_KEY = 'romotica.visitor';
+const OUTBOX_KEY = 'romotica.visitor.outbox';
+/** The conversation open in this tab (sessionStorage), so a reload stays in it. */
+const OPEN_KEY = 'romotica.visitor.open';
+const PHONE = /^\+?[0-9 ()-]{4,40}$/;
+const LIST_REFRESH_DELAY_MS = 300;
+
+const params = new URLSearchParams(location.search);
+const embedded = params.get('embed') === '1';
+
+let identity = null;
+let session = null; // {socket, client, view, conversations, unread, …}
+let panelOpen = true; // inside the widget: whether its panel shows this page
+
+// --- small helpers ---
+
+function pickLanguage() {
+  const wanted = (params.get('lang') || '').trim().toLowerCase();
+  if (wanted.startsWith('tr')) return 'tr';
+  if (wanted.startsWith('en')) return 'en';
+  return detectLanguage();
+}
+
+function readJson(storage, key) {
+  try {
+    return JSON.parse(storage.getItem(key) || 'null');
+  } catch {
+    return null;
+  }
+}
+
+function writeStorage(storage, key, value) {
+  try {
+    if (value === null) storage.removeItem(key);
+    else storage.setItem(key, typeof value === 'string' ? value : JSON.stringify(value));
+  } catch {
+    // storage blocked: works for this page's lifetime only
+  }
+}
+
+function loadIdentity() {
+  const v = readJson(localStorage, IDENTITY_KEY);
+  if (!v || typeof v.token !== 'string' || typeof v.name !== 'string') return null;
+  if (typeof v.visitorId !== 'string') {
+    // Tokens look like v1.<visitor id>.<mac>.
+    const parts = v.token.split('.');
+    v.visitorId = parts.length === 3 ? parts[1] : '';
+  }
+  return v;
+}
+
+/** A visitor request: JSON, the token header, no cookies. Rejects with ApiError. */
+async function visitorFetch(method, path, { body, token } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers['X-Visitor-Token'] = token;
+  let res;
+  try {
+    res = await fetch(path, {
+      method, headers, credentials: 'omit', cache: 'no-store',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, null, null);
+  }
+  const text = await res.text().catch(() => '');
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!res.ok) throw new ApiError(res.status, data, res.headers.get('Retry-After'));
+  return data;
+}
+
+function visible() {
+  return document.visibilityState === 'visible' && (!embedded || panelOpen);
+}
+
+/** On phones an on-screen keyboard would cover half the page: focus text fields only where there is room. */
+function roomForKeyboard() {
+  return window.matchMedia('(min-width: 480px)').matches;
+}
+
+function toParent(msg) {
+  if (embedded && window.parent !== window) window.parent.postMessage(msg, '*');
+}
+
+// --- frame ---
+
+function frame({ welcome = false } = {}, ...content) {
+  const top = h('header', { class: 'visitor-top' },
+    h('div', { class: 'brand' }, logo(), h('span', { class: 'brand-name', t: 'chat.title' })),
+    langSwitch());
+  return h('div', { class: ['visitor-shell', embedded && 'is-embedded', welcome && 'is-welcome'] },
+    top,
+    h('main', { id: 'main-content', class: 'visitor-main' },
+      h('div', { class: 'visitor-card' }, h('div', { class: 'message-slot' }), ...content)));
+}
+
+// --- first screen: who are you ---
+
+function renderWelcome({ again = false } = {}) {
+  const name = field({ id: 'visitor-name', label: 'chat.form.name', autocomplete: 'name', attrs: { maxlength: '200', required: true } });
+  const email = field({ id: 'visitor-email', label: 'chat.form.email', type: 'email', autocomplete: 'email', optional: true, attrs: { maxlength: '254' } });
+  const phone = field({ id: 'visitor-phone', label: 'chat.form.phone', type: 'tel', autocomplete: 'tel', optional: true, attrs: { maxlength: '40', inputmode: 'tel' } });
+  const submit = submitButton('visitor-start', 'chat.form.submit', 'btn-block');
+  const form = h('form', { id: 'visitor-form', class: 'form', method: 'post', action: '/chat' },
+    name.wrap, email.wrap, phone.wrap, h('p', { class: 'hint', t: 'chat.form.privacy' }), submit);
+
+  onSubmit(form, submit, async () => {
+    const body = { name: requireValue(name.input) };
+    if (email.input.value.trim()) body.email = requireEmail(email.input);
+    const p = phone.input.value.trim();
+    if (p) {
+      if (!PHONE.test(p)) throw new ClientError('INVALID_INPUT', phone.input);
+      body.phone = p;
+    }
+    const res = await visitorFetch('POST', '/api/chat/visitors', { body });
+    identity = { visitorId: res.visitorId, name: res.name, token: res.token };
+    writeStorage(localStorage, IDENTITY_KEY, identity);
+    clearMessage();
+    await startSession({ fresh: true });
+  }, { fields: { name: name.input, email: email.input, phone: phone.input } });
+
+  mountScreen(frame({ welcome: true },
+    h('div', { class: 'visitor-welcome' },
+      h('div', { class: 'auth-icon' }, icon('chats')),
+      h('h1', { class: 'auth-title', tabindex: '-1', t: 'chat.welcome.title' }),
+      h('p', { class: 'lead', t: 'chat.welcome.lead' })),
+    form), { title: 'chat.title' });
+  if (again) showMessage('info', 'chat.welcome.again');
+  if (roomForKeyboard()) name.input.focus();
+}
+
+// --- signed-in visitor: list and thread ---
+
+async function startSession({ fresh = false } = {}) {
+  let list;
+  try {
+    list = fresh ? [] : await visitorFetch('GET', '/api/chat/visitor/conversations', { token: identity.token });
+  } catch (err) {
+    if (err.code === 'UNAUTHENTICATED') {
+      // The server no longer knows this token (reset, other server): ask for the name again.
+      forget();
+      renderWelcome({ again: true });
+      return;
+    }
+    renderStartError(err);
+    return;
+  }
+
+  const socket = createSocket(socketUrl(`?visitor=${encodeURIComponent(identity.token)}`));
+  const client = new ChatClient({ socket, kind: 'VISITOR', myId: identity.visitorId, outboxKey: OUTBOX_KEY });
+  session = { socket, client, conversations: new Map(), unread: new Map(), refreshTimer: null, mode: null, offs: [] };
+  for (const c of list || []) session.conversations.set(c.id, c);
+
+  buildScreens();
+  wireSession();
+  socket.start();
+
+  const wanted = sessionStorage.getItem(OPEN_KEY);
+  if (client.draft && client.draft.local.size > 0) openDraft();
+  else if (wanted && session.conversations.has(wanted)) openConversation(wanted);
+  else if (session.conversations.size === 0) openDraft();
+  else showList();
+}
+
+function renderStartError(err) {
+  const retry = h('button', { type: 'button', class: 'btn btn-primary', t: 'startup.retry' });
+  retry.addEventListener('click', () => startSession());
+  mountScreen(frame({ welcome: true }, h('div', { class: 'visitor-welcome' },
+    h('h1', { class: 'auth-title', tabindex: '-1', t: 'startup.title' }),
+    h('div', { class: 'actions' }, retry))));
+  showChatError(err.code || 'NETWORK');
+}
+
+function buildScreens() {
+  const s = session;
+  s.listEl = h('ul', { id: 'conversation-list', class: 'visitor-conversations' });
+  s.listEmpty = h('p', { class: 'muted', t: 'chat.conversations.none', hidden: true });
+  const newBtn = h('button', { type: 'button', id: 'new-conversation', class: 'btn btn-primary' },
+    icon('plus'), h('span', { t: 'chat.new' }));
+  newBtn.addEventListener('click', () => openDraft());
+  const forgetBtn = h('button', { type: 'button', class: 'btn btn-link btn-small', t: 'chat.forget', targs: { name: identity.name } });
+  forgetBtn.addEventListener('click', () => {
+    if (window.confirm(t('chat.forget.confirm'))) {
+      forget();
+      renderWelcome();
+    }
+  });
+  s.listView = h('section', { class: 'visitor-list-view', 'aria-labelledby': 'visitor-list-h' },
+    h('div', { class: 'visitor-list-head' },
+      h('h1', { id: 'visitor-list-h', class: 'visitor-h1', tabindex: '-1', t: 'chat.conversations' }),
+      newBtn),
+    s.listEl, s.listEmpty,
+    h('p', { class: 'visitor-forget' }, forgetBtn));
+
+  s.view = createThreadView({
+    client: s.client,
+    ids: { messages: 'messages', composer: 'composer', send: 'send', typing: 'typing', seen: 'seen' },
+    typingKey: (name) => (name ? { key: 'chat.typing', args: { name } } : { key: 'chat.typing.agent' }),
+    bannerFor: (thread) => {
+      if (thread.notFound) return 'chat.notFound';
+      const c = thread.id ? s.conversations.get(thread.id) : null;
+      return c && c.status === 'RESOLVED' ? 'chat.banner.resolved.visitor' : null;
+    },
+    emptyKey: 'chat.empty.visitor',
+  });
+  const back = h('button', { type: 'button', id: 'back-to-list', class: 'btn btn-ghost btn-small' },
+    icon('back'), h('span', { t: 'chat.back' }));
+  back.addEventListener('click', () => showList({ focus: true }));
+  s.threadTitle = h('h1', { class: 'visitor-h1', tabindex: '-1' });
+  s.threadStatus = h('span', { class: 'badge', hidden: true });
+  s.connection = h('p', { class: 'chat-connection', role: 'status', hidden: true });
+  s.threadViewEl = h('section', { class: 'visitor-thread-view', 'aria-labelledby': 'visitor-thread-h' },
+    h('div', { class: 'visitor-thread-head' }, back, h('div', { class: 'visitor-thread-title', id: 'visitor-thread-h' }, s.threadTitle, s.threadStatus)),
+    s.connection,
+    s.view.root);
+
+  mountScreen(frame({}, s.listView, s.threadViewEl));
+  setTitle('chat.title');
+}
+
+function wireSession() {
+  const { client, socket } = session;
+  const offs = session.offs;
+  offs.push(client.on('message', ({ message, thread, mine, live }) => {
+    const c = session.conversations.get(message.conversationId);
+    if (!c) {
+      scheduleListRefresh();
+    } else {
+      if (message.seq > (c.lastSeq || 0)) c.lastSeq = message.seq;
+      if (!c.lastMessageAt || message.createdAt > c.lastMessageAt) c.lastMessageAt = message.createdAt;
+    }
+    const seeing = session.view.thread() === thread && visible();
+    if (live && !mine && message.senderKind === 'AGENT' && !seeing) {
+      session.unread.set(message.conversationId, (session.unread.get(message.conversationId) || 0) + 1);
+      reportUnread();
+    }
+    if (session.mode === 'list') renderList();
+  }));
+  offs.push(client.on('started', ({ thread, message }) => {
+    if (!session.conversations.has(thread.id)) {
+      session.conversations.set(thread.id, {
+        id: thread.id, visitorId: identity.visitorId, visitorName: identity.name, status: 'OPEN',
+        assigneeId: null, lastSeq: message.seq, createdAt: message.createdAt, lastMessageAt: message.createdAt,
+      });
+    }
+    const current = session.view.thread();
+    // The first message created the conversation: the draft on screen is now that conversation (or,
+    // when another tab had created it first, gives way to it).
+    if (current && current !== thread && current.id === null && client.viewed === thread) session.view.show(thread);
+    if (session.view.thread() === thread) {
+      writeStorage(sessionStorage, OPEN_KEY, thread.id);
+      renderThreadHead(thread);
+    }
+    scheduleListRefresh();
+  }));
+  offs.push(client.on('conversation', ({ conversation }) => {
+    session.conversations.set(conversation.id, { ...(session.conversations.get(conversation.id) || {}), ...conversation });
+    const current = session.view.thread();
+    if (current && current.id === conversation.id) {
+      renderThreadHead(current);
+      session.view.refresh();
+    }
+    if (session.mode === 'list') renderList();
+  }));
+  offs.push(client.on('error', (e) => {
+    if (!e.background) showChatError(e.code);
+  }));
+  offs.push(socket.on('state', (state) => {
+    // Shown from the first failed attempt until a connection is back (not flickering on each retry).
+    if (state === 'offline') {
+      setText(session.connection, 'chat.connection.offline');
+      session.connection.hidden = false;
+    } else if (state === 'open') {
+      session.connection.hidden = true;
+    }
+  }));
+  offs.push(socket.on('hello', () => {
+    session.connection.hidden = true;
+    // Anything that happened while we were away (new conversations, status changes) shows in the list.
+    scheduleListRefresh();
+  }));
+}
+
+function forget() {
+  if (session) {
+    for (const off of session.offs) off();
+    session.view.destroy();
+    session.client.dispose();
+    session.socket.stop();
+    clearTimeout(session.refreshTimer);
+    session = null;
+  }
+  identity = null;
+  writeStorage(localStorage, IDENTITY_KEY, null);
+  writeStorage(localStorage, OUTBOX_KEY, null);
+  writeStorage(sessionStorage, OPEN_KEY, null);
+  reportUnread();
+}
+
+function scheduleListRefresh() {
+  if (!session || session.refreshTimer) return;
+  session.refreshTimer = setTimeout(refreshList, LIST_REFRESH_DELAY_MS);
+}
+
+async function refreshList() {
+  const s = session;
+  if (!s) return;
+  s.refreshTimer = null;
+  try {
+    const list = await visitorFetch('GET', '/api/chat/visitor/conversations', { token: identity.token });
+    if (session !== s) return;
+    for (const c of list || []) {
+      const known = s.conversations.get(c.id);
+      // Keep what live frames told us if it is newer than this answer.
+      if (known && (known.lastSeq || 0) > (c.lastSeq || 0)) {
+        c.lastSeq = known.lastSeq;
+        c.lastMessageAt = known.lastMessageAt;
+      }
+      s.conversations.set(c.id, c);
+      const t = s.client.threads.get(c.id);
+      if (t) t.info = c;
+    }
+    const current = s.view.thread();
+    if (current && current.id) {
+      renderThreadHead(current);
+      s.view.refresh();
+    }
+    if (s.mode === 'list') renderList();
+  } catch (err) {
+    if (!err.handled && err.code === 'UNAUTHENTICATED') {
+      forget();
+      renderWelcome({ again: true });
+    }
+    // Otherwise keep what we have; the next event tries again.
+  }
+}
+
+function sortedConversations() {
+  return [...session.conversations.values()].sort((a, b) =>
+    String(b.lastMessageAt || b.createdAt || '').localeCompare(String(a.lastMessageAt || a.createdAt || '')));
+}
+
+function renderList() {
+  const s = session;
+  const items = sortedConversations().map((c) => {
+    const unread = s.unread.get(c.id) || 0;
+    const btn = h('button', { type: 'button', class: 'visitor-conv' },
+      h('span', { class: 'visitor-conv-main' },
+        h('span', { class: 'visitor-conv-title', t: 'chat.conversation' }),
+        h('span', { class: 'visitor-conv-when' },
+          h('span', { t: 'chat.lastMessage' }), ' ',
+          h('time', { dt: c.lastMessageAt || c.createdAt || null }))),
+      h('span', { class: ['badge', statusBadgeClass(c.status)], t: `chat.status.${c.status}`, tfallback: c.status }),
+      h('span', { class: 'unread', hidden: unread === 0, text: unread > 0 ? String(unread) : '' }),
+      h('span', { class: 'visually-hidden', t: 'chats.unreadLabel', hidden: unread === 0 }));
+    btn.addEventListener('click', () => openConversation(c.id));
+    return h('li', { dataset: { conversationId: c.id } }, btn);
+  });
+  s.listEl.replaceChildren(...items);
+  s.listEmpty.hidden = items.length > 0;
+}
+
+function statusBadgeClass(status) {
+  if (status === 'RESOLVED') return 'badge-muted';
+  if (status === 'PENDING') return 'badge-warn';
+  return 'badge-ok';
+}
+
+function showList({ focus = false } = {}) {
+  const s = session;
+  s.mode = 'list';
+  s.client.view(null);
+  s.view.show(null);
+  writeStorage(sessionStorage, OPEN_KEY, null);
+  renderList();
+  s.listView.hidden = false;
+  s.threadViewEl.hidden = true;
+  toParent({ type: 'romotica.view', view: 'list' });
+  if (focus) s.listView.querySelector('h1').focus();
+  scheduleListRefresh();
+}
+
+function showThread(thread) {
+  const s = session;
+  s.mode = 'thread';
+  s.listView.hidden = true;
+  s.threadViewEl.hidden = false;
+  renderThreadHead(thread);
+  s.view.show(thread);
+  s.client.setVisible(visible());
+  if (thread.id) {
+    s.unread.delete(thread.id);
+    reportUnread();
+    writeStorage(sessionStorage, OPEN_KEY, thread.id);
+  }
+  if (roomForKeyboard()) s.view.focus();
+}
+
+function openDraft() {
+  showThread(session.client.draftThread());
+}
+
+function openConversation(id) {
+  const thread = session.client.thread(id);
+  thread.info = session.conversations.get(id) || thread.info;
+  showThread(thread);
+}
+
+function renderThreadHead(thread) {
+  const s = session;
+  const c = thread && thread.id ? s.conversations.get(thread.id) : null;
+  setText(s.threadTitle, thread && thread.id ? 'chat.conversation' : 'chat.new');
+  if (c && c.status) {
+    s.threadStatus.className = `badge ${statusBadgeClass(c.status)}`;
+    s.threadStatus.dataset.i18nFallback = c.status;
+    setText(s.threadStatus, `chat.status.${c.status}`);
+    s.threadStatus.hidden = false;
+  } else {
+    s.threadStatus.hidden = true;
+  }
+}
+
+function unreadTotal() {
+  if (!session) return 0;
+  let n = 0;
+  for (const v of session.unread.values()) n += v;
+  return n;
+}
+
+function reportUnread() {
+  toParent({ type: 'romotica.unread', count: unreadTotal() });
+}
+
+function visibilityChanged() {
+  if (!session) return;
+  const v = visible();
+  session.client.setVisible(v);
+  const t = session.view.thread();
+  if (v && t && t.id && session.mode === 'thread') {
+    session.unread.delete(t.id);
+    reportUnread();
+  }
+}
+
+// --- start ---
+
+async function start() {
+  try {
+    await setLanguage(pickLanguage());
+  } catch {
+    await setLanguage('en').catch(() => {});
+  }
+  if (embedded) {
+    document.documentElement.classList.add('is-embedded');
+    window.addEventListener('message', (ev) => {
+      // Only the page that frames us may say whether its panel is open; it says nothing else.
+      if (ev.source !== window.parent || !ev.data || ev.data.type !== 'romotica.panel') return;
+      panelOpen = Boolean(ev.data.open);
+      visibilityChanged();
+    });
+    document.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape') toParent({ type: 'romotica.close' });
+    });
+  }
+  document.addEventListener('visibilitychange', visibilityChanged);
+  window.addEventListener('focus', visibilityChanged);
+  identity = loadIdentity();
+  if (identity) await startSession();
+  else renderWelcome();
+}
+
+start();

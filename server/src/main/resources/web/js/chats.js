@@ -1,0 +1,668 @@
+// The console's live chat: a store that lives as long as the console (so counts, the title badge and
+// notifications work from every pane) and the Chats pane that shows it: conversations by status on the
+// left, the open conversation on the right. Unread counts are kept per agent in localStorage: messages
+// with a seq above what this agent last saw, not counting the agent's own.
+
+import { api, enc } from './api.js';
+import { h, icon, renderDate, setText } from './dom.js';
+import { onLanguageChange, t } from './i18n.js';
+import { setTitleBadge } from './layout.js';
+import { showError } from './messages.js';
+import { setAddress } from './router.js';
+import { ChatClient } from './chat-client.js';
+import { createThreadView, showChatError } from './chat-view.js';
+
+const STATUSES = ['OPEN', 'PENDING', 'RESOLVED'];
+/** Statuses whose lists are loaded at start, so counts and badges are right from any pane. */
+const ACTIVE = ['OPEN', 'PENDING'];
+const MUTE_KEY = 'romotica.chat.mute';
+const READ_KEY = 'romotica.chat.read.';
+const OUTBOX_KEY = 'romotica.chat.outbox.';
+/** At most this many conversations keep a "last read" mark in localStorage (oldest are dropped). */
+const READ_MARKS_MAX = 500;
+const REFRESH_DELAY_MS = 300;
+const BEEP_GAP_MS = 1500;
+const NOTIFICATION_TEXT_MAX = 140;
+
+let store = null;
+
+// --- the store (console lifetime) ---
+
+/**
+ * Starts the chat store for a signed-in agent. openPane() switches the console to the Chats pane;
+ * setNavBadge(pane, count) shows the unread total on the navigation.
+ */
+export function startChats({ user, socket, openPane, setNavBadge }) {
+  stopChats();
+  const client = new ChatClient({ socket, kind: 'AGENT', myId: user.id, outboxKey: OUTBOX_KEY + user.id });
+  store = {
+    user, socket, client, openPane, setNavBadge,
+    convs: new Map(), // id → conversation
+    missing: new Set(), // ids a refresh did not find (e.g. resolved, not loaded): no refetch storm
+    read: loadReadMarks(user.id), // id → seq this agent has seen
+    mine: new Map(), // id → Set of seqs this agent wrote
+    names: new Map(), // agent id → name (from presence frames and agent messages)
+    tab: 'OPEN',
+    loaded: new Set(), // statuses whose list has been fetched
+    failed: false, // the last list fetch failed
+    openId: null,
+    ui: null,
+    refreshTimer: null,
+    saveTimer: null,
+    audio: null,
+    lastBeep: 0,
+    offs: [],
+  };
+  wire();
+  refresh(ACTIVE);
+  document.addEventListener('visibilitychange', visibilityChanged);
+  document.addEventListener('pointerdown', unlockAudio, true);
+  document.addEventListener('keydown', unlockAudio, true);
+}
+
+export function stopChats() {
+  if (!store) return;
+  for (const off of store.offs) off();
+  store.client.dispose();
+  clearTimeout(store.refreshTimer);
+  if (store.saveTimer) {
+    clearTimeout(store.saveTimer);
+    writeReadMarks();
+  }
+  document.removeEventListener('visibilitychange', visibilityChanged);
+  document.removeEventListener('pointerdown', unlockAudio, true);
+  document.removeEventListener('keydown', unlockAudio, true);
+  if (store.audio) store.audio.close().catch(() => {});
+  store = null;
+  setTitleBadge(0);
+}
+
+function wire() {
+  const { client, socket } = store;
+  const offs = store.offs;
+  offs.push(client.on('message', onMessage));
+  offs.push(client.on('conversation', ({ conversation }) => applyConversation(conversation)));
+  offs.push(client.on('error', (e) => {
+    if (!e.background && store.ui) showChatError(e.code);
+  }));
+  offs.push(socket.on('presence', (f) => {
+    if (f.userId && f.name) store.names.set(f.userId, f.name);
+  }));
+  offs.push(socket.on('hello', () => refresh(store.tab === 'RESOLVED' ? [...ACTIVE, 'RESOLVED'] : ACTIVE)));
+  offs.push(socket.on('state', (state) => renderConnection(state)));
+}
+
+function onMessage({ message, thread, mine, live }) {
+  const id = message.conversationId;
+  if (message.senderKind === 'AGENT' && message.senderId && message.senderName) store.names.set(message.senderId, message.senderName);
+  if (mine) {
+    if (!store.mine.has(id)) store.mine.set(id, new Set());
+    store.mine.get(id).add(message.seq);
+  }
+  const c = store.convs.get(id);
+  if (c) {
+    if (message.seq > (c.lastSeq || 0)) c.lastSeq = message.seq;
+    if (!c.lastMessageAt || message.createdAt > c.lastMessageAt) c.lastMessageAt = message.createdAt;
+  } else if (!store.missing.has(id)) {
+    scheduleRefresh();
+  }
+  if (viewing(id)) markSeen(id, message.seq);
+  else if (live && !mine && message.senderKind === 'VISITOR') announce(message, thread);
+  renderList();
+  updateBadges();
+}
+
+/** The conversation is on screen right now (pane shown, conversation open, tab visible). */
+function viewing(id) {
+  return Boolean(store.ui) && store.openId === id && document.visibilityState === 'visible';
+}
+
+function unreadOf(id) {
+  const c = store.convs.get(id);
+  if (!c || c.status === 'RESOLVED' || viewing(id)) return 0;
+  const read = store.read[id] || 0;
+  let mineAfter = 0;
+  for (const seq of store.mine.get(id) || []) if (seq > read) mineAfter += 1;
+  return Math.max(0, (c.lastSeq || 0) - read - mineAfter);
+}
+
+function unreadTotal() {
+  let n = 0;
+  for (const id of store.convs.keys()) n += unreadOf(id);
+  return n;
+}
+
+function updateBadges() {
+  const total = unreadTotal();
+  setTitleBadge(total);
+  store.setNavBadge('chats', total);
+}
+
+function markSeen(id, seq) {
+  if (!seq || (store.read[id] || 0) >= seq) return;
+  store.read[id] = seq;
+  saveReadMarks();
+}
+
+function loadReadMarks(userId) {
+  try {
+    const v = JSON.parse(localStorage.getItem(READ_KEY + userId) || '{}');
+    return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Writes the marks once after a burst of messages (a sync brings up to 200 at a time). */
+function saveReadMarks() {
+  if (store.saveTimer) return;
+  store.saveTimer = setTimeout(() => {
+    if (!store) return;
+    store.saveTimer = null;
+    writeReadMarks();
+  }, 0);
+}
+
+function writeReadMarks() {
+  const ids = Object.keys(store.read);
+  if (ids.length > READ_MARKS_MAX) {
+    // Keep the marks of conversations we know about, then the newest others.
+    for (const id of ids.slice(0, ids.length - READ_MARKS_MAX)) if (!store.convs.has(id)) delete store.read[id];
+  }
+  try {
+    localStorage.setItem(READ_KEY + store.user.id, JSON.stringify(store.read));
+  } catch {
+    // storage full or blocked: counts start over on the next load
+  }
+}
+
+function visibilityChanged() {
+  if (!store) return;
+  const visible = document.visibilityState === 'visible';
+  store.client.setVisible(visible && Boolean(store.ui) && Boolean(store.openId));
+  if (visible && store.ui && store.openId) {
+    const c = store.convs.get(store.openId);
+    const thread = store.client.threads.get(store.openId);
+    markSeen(store.openId, Math.max(c ? c.lastSeq || 0 : 0, thread ? thread.maxSeq : 0));
+    renderList();
+  }
+  updateBadges();
+}
+
+function scheduleRefresh() {
+  if (store.refreshTimer) return;
+  store.refreshTimer = setTimeout(() => {
+    store.refreshTimer = null;
+    refresh(store.tab === 'RESOLVED' ? [...ACTIVE, 'RESOLVED'] : ACTIVE, { markMissing: true });
+  }, REFRESH_DELAY_MS);
+}
+
+/** Loads the lists of these statuses; conversations that left a status are dropped from it. */
+async function refresh(statuses, { markMissing = false } = {}) {
+  const s = store;
+  try {
+    const answers = await Promise.all(statuses.map((status) => api('GET', `/api/chat/conversations?status=${enc(status)}`)));
+    if (store !== s) return;
+    answers.forEach((list, i) => {
+      const status = statuses[i];
+      const seen = new Set();
+      for (const c of list || []) {
+        seen.add(c.id);
+        s.missing.delete(c.id);
+        putConversation(c);
+      }
+      for (const [id, c] of s.convs) {
+        if (c.status === status && !seen.has(id) && id !== s.openId) s.convs.delete(id);
+      }
+    });
+    if (markMissing) {
+      for (const thread of s.client.threads.values()) if (thread.id && !s.convs.has(thread.id)) s.missing.add(thread.id);
+    }
+    for (const status of statuses) s.loaded.add(status);
+    s.failed = false;
+  } catch (err) {
+    if (store !== s) return;
+    s.failed = true;
+    if (s.ui) showError(err);
+  }
+  renderList();
+  renderConversation();
+  updateBadges();
+}
+
+function putConversation(c) {
+  const known = store.convs.get(c.id);
+  // A live message may be newer than a list answer that was on its way.
+  if (known && (known.lastSeq || 0) > (c.lastSeq || 0)) {
+    c.lastSeq = known.lastSeq;
+    c.lastMessageAt = known.lastMessageAt;
+  }
+  store.convs.set(c.id, c);
+  const thread = store.client.threads.get(c.id);
+  if (thread) thread.info = c;
+}
+
+function applyConversation(c) {
+  if (!store || !c || !c.id) return;
+  putConversation({ ...(store.convs.get(c.id) || {}), ...c });
+  store.missing.delete(c.id);
+  renderList();
+  renderConversation();
+  updateBadges();
+}
+
+// --- sound and notifications ---
+
+function muted() {
+  try {
+    return localStorage.getItem(MUTE_KEY) === '1';
+  } catch {
+    return false;
+  }
+}
+
+/** Audio may only start after a user gesture: the context is made on the first click or key. */
+function unlockAudio() {
+  if (!store || store.audio) return;
+  const Ctx = window.AudioContext || window.webkitAudioContext;
+  if (!Ctx) return;
+  try {
+    store.audio = new Ctx();
+  } catch {
+    store.audio = null;
+  }
+}
+
+/** A short two-tone beep made with WebAudio (no audio files). */
+function beep() {
+  const ctx = store.audio;
+  if (!ctx || muted() || Date.now() - store.lastBeep < BEEP_GAP_MS) return;
+  store.lastBeep = Date.now();
+  if (ctx.state === 'suspended') ctx.resume().catch(() => {});
+  const now = ctx.currentTime;
+  [[880, 0], [1175, 0.12]].forEach(([freq, at]) => {
+    const osc = ctx.createOscillator();
+    const gain = ctx.createGain();
+    osc.type = 'sine';
+    osc.frequency.value = freq;
+    gain.gain.setValueAtTime(0.0001, now + at);
+    gain.gain.exponentialRampToValueAtTime(0.18, now + at + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, now + at + 0.18);
+    osc.connect(gain);
+    gain.connect(ctx.destination);
+    osc.start(now + at);
+    osc.stop(now + at + 0.2);
+  });
+}
+
+function announce(message, thread) {
+  beep();
+  if (!('Notification' in window) || Notification.permission !== 'granted') return;
+  const c = store.convs.get(message.conversationId);
+  const name = message.senderName || (c && c.visitorName) || t('chat.visitor');
+  const body = message.body.length > NOTIFICATION_TEXT_MAX ? `${message.body.slice(0, NOTIFICATION_TEXT_MAX)}…` : message.body;
+  try {
+    const n = new Notification(t('chats.notification.title', { name }), { body, tag: message.conversationId, lang: document.documentElement.lang });
+    n.addEventListener('click', () => {
+      window.focus();
+      n.close();
+      openFromOutside(thread.id);
+    });
+  } catch {
+    // Some browsers allow notifications only from a service worker: the sound and badges remain.
+  }
+}
+
+/** Opens a conversation from a notification, whatever pane is showing. */
+function openFromOutside(id) {
+  if (!store) return;
+  store.openId = id;
+  const c = store.convs.get(id);
+  if (c && c.status !== store.tab) store.tab = c.status;
+  if (store.ui) openConversation(id, { focus: true });
+  else store.openPane();
+}
+
+// --- the pane ---
+
+/** Builds the Chats pane into `container`; ctx.search may name a conversation (?c=<id>). */
+export function renderChats(container, ctx) {
+  if (!store) return;
+  const wanted = new URLSearchParams(ctx.search || '').get('c');
+  if (wanted) store.openId = wanted;
+
+  const tabs = STATUSES.map((status) => h('button', {
+    type: 'button', role: 'tab', id: `chat-tab-${status}`, class: 'tab', 'aria-controls': 'chat-list-panel',
+    dataset: { status }, t: `chat.status.${status}`,
+  }));
+  const tablist = h('div', { id: 'chat-tabs', class: 'tabs chats-tabs', role: 'tablist', tattrs: { 'aria-label': 'chats.tabsLabel' } }, tabs);
+  tabs.forEach((b, i) => {
+    b.addEventListener('click', () => selectTab(b.dataset.status, { user: true }));
+    b.addEventListener('keydown', (ev) => {
+      let next = null;
+      if (ev.key === 'ArrowRight') next = (i + 1) % tabs.length;
+      else if (ev.key === 'ArrowLeft') next = (i - 1 + tabs.length) % tabs.length;
+      else if (ev.key === 'Home') next = 0;
+      else if (ev.key === 'End') next = tabs.length - 1;
+      if (next !== null) {
+        ev.preventDefault();
+        selectTab(tabs[next].dataset.status, { user: true });
+        tabs[next].focus();
+      }
+    });
+  });
+
+  const list = h('ul', { id: 'chat-list', class: 'chats-list', tattrs: { 'aria-label': 'chats.listLabel' } });
+  const listNote = h('p', { class: 'chats-list-note muted', t: 'common.loading' });
+  const listPanel = h('div', { id: 'chat-list-panel', class: 'chats-list-panel', role: 'tabpanel' }, list, listNote);
+
+  const notify = h('button', { type: 'button', id: 'chat-notify', class: 'btn btn-secondary btn-small' },
+    icon('bell'), h('span', { class: 'chat-notify-label' }));
+  notify.addEventListener('click', () => {
+    unlockAudio();
+    if (!('Notification' in window) || Notification.permission !== 'default') return;
+    Notification.requestPermission().then(() => renderNotify()).catch(() => renderNotify());
+  });
+  const mute = h('button', { type: 'button', id: 'chat-mute', class: 'btn btn-secondary btn-small', 'aria-pressed': String(muted()) },
+    icon('volumeOff'), h('span', { t: 'chats.mute' }));
+  mute.addEventListener('click', () => {
+    const next = !muted();
+    try {
+      if (next) localStorage.setItem(MUTE_KEY, '1');
+      else localStorage.removeItem(MUTE_KEY);
+    } catch {
+      // not kept across reloads then
+    }
+    mute.setAttribute('aria-pressed', String(next));
+  });
+
+  // The conversation side.
+  const view = createThreadView({
+    client: store.client,
+    ids: { messages: 'chat-messages', composer: 'chat-composer', send: 'chat-send', typing: 'chat-typing', seen: 'chat-seen' },
+    typingKey: (name) => (name ? { key: 'chat.typing', args: { name } } : { key: 'chat.typing.visitor' }),
+    bannerFor: (thread) => {
+      if (thread.notFound) return 'chat.notFound';
+      const c = store && store.convs.get(thread.id);
+      return c && c.status === 'RESOLVED' ? 'chat.banner.resolved' : null;
+    },
+    emptyKey: 'chat.empty.agent',
+  });
+  const back = h('button', { type: 'button', class: 'btn btn-ghost btn-small chats-back' }, icon('back'), h('span', { t: 'chats.back' }));
+  back.addEventListener('click', () => closeConversation());
+  const title = h('h2', { id: 'chat-title', class: 'chats-conv-title', tabindex: '-1' });
+  const status = h('span', { class: 'badge' });
+  const assignee = h('span', { class: 'chats-assignee muted' });
+  const assign = h('button', { type: 'button', id: 'chat-assign', class: 'btn btn-secondary btn-small' }, h('span'));
+  const resolve = h('button', { type: 'button', id: 'chat-resolve', class: 'btn btn-secondary btn-small' }, icon('check'), h('span', { t: 'chats.resolve' }));
+  const reopen = h('button', { type: 'button', id: 'chat-reopen', class: 'btn btn-secondary btn-small' }, h('span', { t: 'chats.reopen' }));
+  assign.addEventListener('click', () => act(assign, 'assign'));
+  resolve.addEventListener('click', () => act(resolve, 'RESOLVED'));
+  reopen.addEventListener('click', () => act(reopen, 'OPEN'));
+  const connection = h('p', { class: 'chat-connection', role: 'status', hidden: true });
+  const conv = h('section', { class: 'chats-conv', 'aria-labelledby': 'chat-title', hidden: true },
+    h('div', { class: 'chats-conv-head' },
+      back,
+      h('div', { class: 'chats-conv-who' }, title, h('div', { class: 'chats-conv-meta' }, status, assignee)),
+      h('div', { class: 'chats-conv-actions btn-row' }, assign, resolve, reopen)),
+    connection,
+    view.root);
+  const placeholder = h('div', { class: 'chats-placeholder' },
+    h('div', { class: 'empty-icon' }, icon('chats')),
+    h('p', { class: 'muted', t: 'chats.choose' }));
+  const main = h('div', { class: 'chats-main' }, placeholder, conv);
+  const layout = h('div', { class: 'chats', dataset: { view: 'list' } },
+    h('aside', { class: 'chats-side' }, tablist, listPanel),
+    main);
+
+  container.replaceChildren(
+    h('header', { class: 'pane-header chats-header' },
+      h('h1', { class: 'pane-title', tabindex: '-1', t: 'nav.chats' }),
+      h('div', { class: 'chats-tools' }, notify, mute)),
+    layout);
+
+  store.ui = { container, tabs, list, listNote, notify, mute, view, layout, conv, placeholder, title, status, assignee, assign, resolve, reopen, connection };
+  renderNotify();
+  renderConnection(store.socket.state());
+
+  const open = store.openId && store.convs.get(store.openId);
+  selectTab(open ? open.status : store.tab);
+  if (store.openId) openConversation(store.openId);
+}
+
+/** Called before another pane replaces this one. */
+export function leaveChats() {
+  if (!store || !store.ui) return;
+  store.ui.view.destroy();
+  store.client.view(null);
+  store.client.setVisible(false);
+  store.ui = null;
+  updateBadges();
+}
+
+function selectTab(status, { user = false } = {}) {
+  const ui = store.ui;
+  store.tab = status;
+  for (const b of ui.tabs) {
+    const on = b.dataset.status === status;
+    b.setAttribute('aria-selected', String(on));
+    b.tabIndex = on ? 0 : -1;
+  }
+  ui.list.parentElement.setAttribute('aria-labelledby', `chat-tab-${status}`);
+  renderList();
+  if (user || !store.loaded.has(status)) refresh(ACTIVE.includes(status) ? ACTIVE : [status]);
+}
+
+function sortedOf(status) {
+  return [...store.convs.values()].filter((c) => c.status === status).sort((a, b) =>
+    String(b.lastMessageAt || b.createdAt || '').localeCompare(String(a.lastMessageAt || a.createdAt || '')));
+}
+
+function renderList() {
+  if (!store || !store.ui) return;
+  const ui = store.ui;
+  const items = sortedOf(store.tab);
+  const byId = new Map([...ui.list.children].map((li) => [li.dataset.conversationId, li]));
+  const rows = items.map((c) => {
+    const li = byId.get(c.id) || listItem(c);
+    updateItem(li, c);
+    return li;
+  });
+  // Keep focus where it was: reorder rows in place instead of rebuilding the list.
+  let cursor = ui.list.firstElementChild;
+  for (const li of rows) {
+    if (li === cursor) cursor = cursor.nextElementSibling;
+    else ui.list.insertBefore(li, cursor);
+  }
+  const keep = new Set(rows);
+  for (const li of [...ui.list.children]) if (!keep.has(li)) li.remove();
+  let note = null;
+  if (rows.length === 0) note = store.failed ? 'common.loadFailed' : store.loaded.has(store.tab) ? 'chats.none' : 'common.loading';
+  ui.listNote.hidden = !note;
+  if (note) setText(ui.listNote, note);
+}
+
+function listItem(c) {
+  const btn = h('button', { type: 'button', class: 'chats-item' },
+    h('span', { class: 'chats-item-top' },
+      h('span', { class: 'chats-item-name' }),
+      h('time', { class: 'chats-item-time', dt: null, dtStyle: 'time' })),
+    h('span', { class: 'chats-item-bottom' },
+      h('span', { class: 'badge' }),
+      h('span', { class: 'chats-item-assignee muted' }),
+      h('span', { class: 'unread', hidden: true }),
+      h('span', { class: 'visually-hidden unread-label', t: 'chats.unreadLabel', hidden: true })));
+  btn.addEventListener('click', () => openConversation(c.id, { focus: true }));
+  return h('li', { dataset: { conversationId: c.id } }, btn);
+}
+
+function updateItem(li, c) {
+  const btn = li.firstElementChild;
+  const name = btn.querySelector('.chats-item-name');
+  const label = c.visitorName || t('chat.visitor');
+  if (name.textContent !== label) name.textContent = label;
+  const time = btn.querySelector('time');
+  const when = c.lastMessageAt || c.createdAt || '';
+  if (time.getAttribute('datetime') !== when) {
+    time.setAttribute('datetime', when);
+    time.dataset.dt = sameDay(when) ? 'time' : 'date';
+    renderDate(time);
+  }
+  const badge = btn.querySelector('.badge');
+  badge.className = `badge ${statusClass(c.status)}`;
+  badge.dataset.i18nFallback = c.status;
+  setText(badge, `chat.status.${c.status}`);
+  const who = btn.querySelector('.chats-item-assignee');
+  if (c.assigneeId === store.user.id) setText(who, 'chats.assignee.me');
+  else {
+    delete who.dataset.i18n;
+    who.textContent = '';
+  }
+  const n = unreadOf(c.id);
+  const unread = btn.querySelector('.unread');
+  unread.hidden = n === 0;
+  unread.textContent = n > 0 ? String(n) : '';
+  btn.querySelector('.unread-label').hidden = n === 0;
+  if (store.openId === c.id) btn.setAttribute('aria-current', 'true');
+  else btn.removeAttribute('aria-current');
+}
+
+function sameDay(iso) {
+  const d = new Date(iso);
+  const now = new Date();
+  return d.toDateString() === now.toDateString();
+}
+
+function statusClass(status) {
+  if (status === 'RESOLVED') return 'badge-muted';
+  if (status === 'PENDING') return 'badge-warn';
+  return 'badge-ok';
+}
+
+function openConversation(id, { focus = false } = {}) {
+  const ui = store.ui;
+  if (!ui) return;
+  store.openId = id;
+  const c = store.convs.get(id);
+  const thread = store.client.thread(id);
+  if (c) thread.info = c;
+  setAddress(`/console/chats?c=${encodeURIComponent(id)}`);
+  ui.layout.dataset.view = 'thread';
+  ui.placeholder.hidden = true;
+  ui.conv.hidden = false;
+  ui.view.show(thread);
+  store.client.setVisible(document.visibilityState === 'visible');
+  markSeen(id, Math.max(c ? c.lastSeq || 0 : 0, thread.maxSeq));
+  renderConversation();
+  renderList();
+  updateBadges();
+  if (focus) ui.view.focus();
+}
+
+function closeConversation() {
+  const ui = store.ui;
+  const id = store.openId;
+  store.openId = null;
+  store.client.view(null);
+  store.client.setVisible(false);
+  ui.view.show(null);
+  ui.layout.dataset.view = 'list';
+  ui.conv.hidden = true;
+  ui.placeholder.hidden = false;
+  setAddress('/console/chats');
+  renderList();
+  const item = id && ui.list.querySelector(`li[data-conversation-id="${CSS.escape(id)}"] button`);
+  if (item) item.focus();
+}
+
+function renderConversation() {
+  if (!store || !store.ui || !store.openId) return;
+  const ui = store.ui;
+  const c = store.convs.get(store.openId);
+  ui.title.textContent = (c && c.visitorName) || t('chat.visitor');
+  if (c) {
+    ui.status.hidden = false;
+    ui.status.className = `badge ${statusClass(c.status)}`;
+    ui.status.dataset.i18nFallback = c.status;
+    setText(ui.status, `chat.status.${c.status}`);
+    if (!c.assigneeId) setText(ui.assignee, 'chats.assignee.none');
+    else if (c.assigneeId === store.user.id) setText(ui.assignee, 'chats.assignee.me');
+    else if (store.names.has(c.assigneeId)) setText(ui.assignee, 'chats.assignee.named', { name: store.names.get(c.assigneeId) });
+    else setText(ui.assignee, 'chats.assignee.other');
+    setText(ui.assign.firstElementChild, c.assigneeId === store.user.id ? 'chats.unassign' : 'chats.assign');
+    ui.resolve.hidden = c.status === 'RESOLVED';
+    ui.reopen.hidden = c.status !== 'RESOLVED';
+  } else {
+    ui.status.hidden = true;
+    ui.assignee.textContent = '';
+    setText(ui.assign.firstElementChild, 'chats.assign');
+    ui.resolve.hidden = false;
+    ui.reopen.hidden = true;
+  }
+  for (const b of [ui.assign, ui.resolve, ui.reopen]) b.disabled = !c || b.getAttribute('aria-busy') === 'true';
+  ui.view.refresh();
+}
+
+/** Assign / unassign / change status: the answer is the updated conversation (also broadcast). */
+async function act(btn, what) {
+  const id = store.openId;
+  const c = store.convs.get(id);
+  if (!id || !c) return;
+  btn.setAttribute('aria-busy', 'true');
+  btn.disabled = true;
+  try {
+    let res;
+    if (what === 'assign') {
+      const agentId = c.assigneeId === store.user.id ? null : store.user.id;
+      res = await api('POST', `/api/chat/conversations/${enc(id)}/assign`, { agentId });
+    } else {
+      res = await api('POST', `/api/chat/conversations/${enc(id)}/status`, { status: what });
+    }
+    if (res && res.id) applyConversation(res);
+  } catch (err) {
+    showError(err);
+  } finally {
+    btn.removeAttribute('aria-busy');
+    if (store && store.ui) renderConversation();
+  }
+}
+
+function renderNotify() {
+  const ui = store && store.ui;
+  if (!ui) return;
+  const label = ui.notify.querySelector('.chat-notify-label');
+  let key = 'chats.notify.enable';
+  let enabled = true;
+  if (!('Notification' in window)) {
+    key = 'chats.notify.unsupported';
+    enabled = false;
+  } else if (Notification.permission === 'granted') {
+    key = 'chats.notify.on';
+    enabled = false;
+  } else if (Notification.permission === 'denied') {
+    key = 'chats.notify.denied';
+    enabled = false;
+  }
+  setText(label, key);
+  ui.notify.disabled = !enabled;
+  ui.notify.dataset.permission = 'Notification' in window ? Notification.permission : 'unsupported';
+}
+
+function renderConnection(state) {
+  const ui = store && store.ui;
+  if (!ui) return;
+  // Shown from the first failed attempt until a connection is back (not flickering on each retry).
+  if (state === 'offline') {
+    setText(ui.connection, 'chat.connection.offline');
+    ui.connection.hidden = false;
+  } else if (state === 'open' || state === 'stopped') {
+    ui.connection.hidden = true;
+  }
+}
+
+onLanguageChange(() => {
+  if (store && store.ui) {
+    renderList();
+    renderConversation();
+  }
+});
