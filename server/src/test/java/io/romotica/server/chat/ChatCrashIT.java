@@ -8,7 +8,6 @@ import io.romotica.server.testing.ServerProcess;
 import io.romotica.server.testing.SocketProbe;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,7 @@ class ChatCrashIT {
         probe.next("hello");
         ws.sendText("{\"type\":\"chat.start\",\"clientId\":\"c0\",\"text\":\"m0\"}", true)
                 .join();
-        String conversation = ack(probe, "c0").get("conversationId").asText();
+        String conversation = probe.ack("c0").get("conversationId").asText();
 
         // Send a burst without waiting, then kill the process the moment the 10th acknowledgement arrives.
         for (int i = 1; i <= 20; i++) {
@@ -45,7 +44,7 @@ class ChatCrashIT {
         }
         List<String> acknowledged = new ArrayList<>(List.of("m0"));
         for (int i = 1; i <= 10; i++) {
-            acknowledged.add(ack(probe, "c" + i).get("body").asText());
+            acknowledged.add(probe.ack("c" + i).get("body").asText());
         }
         first.kill();
 
@@ -70,13 +69,5 @@ class ChatCrashIT {
             second.terminate();
             second.process.waitFor();
         }
-    }
-
-    private static JsonNode ack(SocketProbe probe, String clientId) throws InterruptedException {
-        return probe.next(
-                        f -> f.path("type").asText().equals("chat.ack")
-                                && f.path("clientId").asText().equals(clientId),
-                        Duration.ofSeconds(20))
-                .get("message");
     }
 }

@@ -55,14 +55,6 @@ class ChatIT {
 
     private WebSocket agentWs;
 
-    private static JsonNode ackFor(SocketProbe probe, String clientId) throws InterruptedException {
-        return probe.next(
-                        f -> f.path("type").asText().equals("chat.ack")
-                                && f.path("clientId").asText().equals(clientId),
-                        Duration.ofSeconds(10))
-                .get("message");
-    }
-
     private static JsonNode messageWithSeq(SocketProbe probe, long seq) throws InterruptedException {
         return probe.next(
                         f -> f.path("type").asText().equals("chat.message")
@@ -76,7 +68,7 @@ class ChatIT {
         SocketProbe agentProbe = agentSocket();
         Visitor v = visitor("Ayşe");
         v.send("{\"type\":\"chat.start\",\"clientId\":\"c1\",\"text\":\"Merhaba, yardım eder misiniz?\"}");
-        JsonNode first = ackFor(v.probe(), "c1");
+        JsonNode first = v.probe().ack("c1");
         assertThat(first.get("seq").asLong()).isEqualTo(1);
         assertThat(first.get("senderKind").asText()).isEqualTo("VISITOR");
         String conversation = first.get("conversationId").asText();
@@ -91,7 +83,7 @@ class ChatIT {
                                 + "\",\"clientId\":\"a1\",\"text\":\"Tabii!\"}",
                         true)
                 .join();
-        assertThat(ackFor(agentProbe, "a1").get("seq").asLong()).isEqualTo(2);
+        assertThat(agentProbe.ack("a1").get("seq").asLong()).isEqualTo(2);
         JsonNode reply = messageWithSeq(v.probe(), 2);
         assertThat(reply.get("senderKind").asText()).isEqualTo("AGENT");
         assertThat(reply.get("senderName").asText()).isEqualTo("Ada Admin");
@@ -101,17 +93,17 @@ class ChatIT {
     void resendWithTheSameClientIdIsAcknowledgedWithoutADuplicate() throws Exception {
         Visitor v = visitor("Bora");
         v.send("{\"type\":\"chat.start\",\"clientId\":\"s1\",\"text\":\"first\"}");
-        JsonNode started = ackFor(v.probe(), "s1");
+        JsonNode started = v.probe().ack("s1");
         v.send("{\"type\":\"chat.start\",\"clientId\":\"s1\",\"text\":\"first\"}");
-        assertThat(ackFor(v.probe(), "s1").get("conversationId").asText())
+        assertThat(v.probe().ack("s1").get("conversationId").asText())
                 .isEqualTo(started.get("conversationId").asText());
         String c = started.get("conversationId").asText();
         String send =
                 "{\"type\":\"chat.send\",\"conversationId\":\"" + c + "\",\"clientId\":\"m2\",\"text\":\"again\"}";
         v.send(send);
-        JsonNode once = ackFor(v.probe(), "m2");
+        JsonNode once = v.probe().ack("m2");
         v.send(send);
-        JsonNode twice = ackFor(v.probe(), "m2");
+        JsonNode twice = v.probe().ack("m2");
         assertThat(twice.get("id").asText()).isEqualTo(once.get("id").asText());
         assertThat(twice.get("seq").asLong()).isEqualTo(2);
 
@@ -130,7 +122,7 @@ class ChatIT {
         SocketProbe agentProbe = agentSocket();
         Visitor v = visitor("Cem");
         v.send("{\"type\":\"chat.start\",\"clientId\":\"x1\",\"text\":\"hello\"}");
-        String c = ackFor(v.probe(), "x1").get("conversationId").asText();
+        String c = v.probe().ack("x1").get("conversationId").asText();
         v.ws().sendClose(WebSocket.NORMAL_CLOSURE, "going offline").join();
         for (int i = 1; i <= 3; i++) {
             agentWs.sendText(
@@ -138,7 +130,7 @@ class ChatIT {
                                     + "\",\"text\":\"reply " + i + "\"}",
                             true)
                     .join();
-            ackFor(agentProbe, "r" + i);
+            agentProbe.ack("r" + i);
         }
         SocketProbe again = new SocketProbe();
         WebSocket ws = server.client().openVisitorSocket(again, v.token());
@@ -156,9 +148,9 @@ class ChatIT {
     void acknowledgedMessagesSurviveARestartOfTheServer() throws Exception {
         Visitor v = visitor("Kaan");
         v.send("{\"type\":\"chat.start\",\"clientId\":\"k1\",\"text\":\"before the restart\"}");
-        String c = ackFor(v.probe(), "k1").get("conversationId").asText();
+        String c = v.probe().ack("k1").get("conversationId").asText();
         v.send("{\"type\":\"chat.send\",\"conversationId\":\"" + c + "\",\"clientId\":\"k2\",\"text\":\"second\"}");
-        ackFor(v.probe(), "k2");
+        v.probe().ack("k2");
         server.stopKeepingData();
         server = TestServer.builder().restarting(server).start();
 
@@ -174,7 +166,7 @@ class ChatIT {
                                 + "\",\"clientId\":\"k2\",\"text\":\"second\"}",
                         true)
                 .join();
-        assertThat(ackFor(again, "k2").get("seq").asLong())
+        assertThat(again.ack("k2").get("seq").asLong())
                 .as("a resend after the restart is not a duplicate")
                 .isEqualTo(2);
     }
@@ -183,7 +175,7 @@ class ChatIT {
     void aVisitorCannotReadOrWriteSomeoneElsesConversation() throws Exception {
         Visitor a = visitor("Deniz");
         a.send("{\"type\":\"chat.start\",\"clientId\":\"p1\",\"text\":\"private\"}");
-        String c = ackFor(a.probe(), "p1").get("conversationId").asText();
+        String c = a.probe().ack("p1").get("conversationId").asText();
         Visitor b = visitor("Eren");
         b.send("{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"afterSeq\":0}");
         assertThat(b.probe().next("error").get("code").asText()).isEqualTo("NOT_FOUND");
@@ -212,7 +204,7 @@ class ChatIT {
                     .isEqualTo(c[1]);
         }
         v.send("{\"type\":\"chat.start\",\"clientId\":\"ok1\",\"text\":\"still here\"}");
-        assertThat(ackFor(v.probe(), "ok1").get("seq").asLong()).isEqualTo(1);
+        assertThat(v.probe().ack("ok1").get("seq").asLong()).isEqualTo(1);
     }
 
     @Test
@@ -242,7 +234,7 @@ class ChatIT {
         SocketProbe agentProbe = agentSocket();
         Visitor v = visitor("Mert");
         v.send("{\"type\":\"chat.start\",\"clientId\":\"t1\",\"text\":\"hi\"}");
-        String c = ackFor(v.probe(), "t1").get("conversationId").asText();
+        String c = v.probe().ack("t1").get("conversationId").asText();
 
         v.send("{\"type\":\"chat.typing\",\"conversationId\":\"" + c + "\",\"typing\":true}");
         JsonNode typing = agentProbe.next("chat.typing");
@@ -267,7 +259,7 @@ class ChatIT {
     void assigningAndResolvingIsBroadcastAndValidated() throws Exception {
         Visitor v = visitor("Oya");
         v.send("{\"type\":\"chat.start\",\"clientId\":\"o1\",\"text\":\"hi\"}");
-        String c = ackFor(v.probe(), "o1").get("conversationId").asText();
+        String c = v.probe().ack("o1").get("conversationId").asText();
         var assigned = agent.client().post("/api/chat/conversations/" + c + "/assign", Map.of("agentId", agent.id()));
         assertThat(assigned.status()).as(assigned.body()).isEqualTo(200);
         assertThat(assigned.json().get("assigneeId").asText()).isEqualTo(agent.id());
@@ -322,7 +314,7 @@ class ChatIT {
             probe.next("hello");
             ws.sendText("{\"type\":\"chat.start\",\"clientId\":\"f0\",\"text\":\"hi\"}", true)
                     .join();
-            String c = ackFor(probe, "f0").get("conversationId").asText();
+            String c = probe.ack("f0").get("conversationId").asText();
             int limited = 0;
             for (int i = 1; i <= 5; i++) {
                 ws.sendText(
@@ -347,11 +339,11 @@ class ChatIT {
     void agentsSeeOpenConversationsNewestFirst() throws Exception {
         Visitor a = visitor("Hakan");
         a.send("{\"type\":\"chat.start\",\"clientId\":\"h1\",\"text\":\"one\"}");
-        ackFor(a.probe(), "h1");
+        a.probe().ack("h1");
         server.clock().advance(Duration.ofSeconds(5));
         Visitor b = visitor("Irmak");
         b.send("{\"type\":\"chat.start\",\"clientId\":\"i1\",\"text\":\"two\"}");
-        ackFor(b.probe(), "i1");
+        b.probe().ack("i1");
         var inbox = agent.client().get("/api/chat/conversations").json();
         assertThat(inbox.findValuesAsText("visitorName")).containsExactly("Irmak", "Hakan");
         assertThat(agent.client().get("/api/chat/conversations?status=CLOSED").code())

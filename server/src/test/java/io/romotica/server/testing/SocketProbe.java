@@ -58,6 +58,15 @@ public final class SocketProbe implements WebSocket.Listener {
         }
     }
 
+    /** The stored message of the {@code chat.ack} for {@code clientId}. */
+    public JsonNode ack(String clientId) throws InterruptedException {
+        return next(
+                        f -> f.path("type").asText().equals("chat.ack")
+                                && f.path("clientId").asText().equals(clientId),
+                        Duration.ofSeconds(20))
+                .get("message");
+    }
+
     public JsonNode next(String type) throws InterruptedException {
         return next(f -> f.path("type").asText().equals(type), Duration.ofSeconds(10));
     }
