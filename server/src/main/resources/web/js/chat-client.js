@@ -139,6 +139,21 @@ export class ChatClient {
     this.resendTimer = setInterval(() => this.resendStale(), RESEND_CHECK_MS);
   }
 
+  /**
+   * Stores a conversation from a list answer in `conversations` (a Map by id) and links it to its thread.
+   * A live message may be newer than a list answer that was on its way: a higher lastSeq already known wins.
+   */
+  putConversation(conversations, c) {
+    const known = conversations.get(c.id);
+    if (known && (known.lastSeq || 0) > (c.lastSeq || 0)) {
+      c.lastSeq = known.lastSeq;
+      c.lastMessageAt = known.lastMessageAt;
+    }
+    conversations.set(c.id, c);
+    const thread = this.threads.get(c.id);
+    if (thread) thread.info = c;
+  }
+
   /** Stops listening (leaving the console or forgetting the visitor). */
   dispose() {
     for (const off of this.unsubscribe) off();

@@ -329,17 +329,7 @@ async function refreshList() {
   try {
     const list = await visitorFetch('GET', '/api/chat/visitor/conversations', { token: identity.token });
     if (session !== s) return;
-    for (const c of list || []) {
-      const known = s.conversations.get(c.id);
-      // Keep what live frames told us if it is newer than this answer.
-      if (known && (known.lastSeq || 0) > (c.lastSeq || 0)) {
-        c.lastSeq = known.lastSeq;
-        c.lastMessageAt = known.lastMessageAt;
-      }
-      s.conversations.set(c.id, c);
-      const t = s.client.threads.get(c.id);
-      if (t) t.info = c;
-    }
+    for (const c of list || []) s.client.putConversation(s.conversations, c);
     const current = s.view.thread();
     if (current && current.id) {
       renderThreadHead(current);

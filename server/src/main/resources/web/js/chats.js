@@ -231,15 +231,7 @@ async function refresh(statuses, { markMissing = false } = {}) {
 }
 
 function putConversation(c) {
-  const known = store.convs.get(c.id);
-  // A live message may be newer than a list answer that was on its way.
-  if (known && (known.lastSeq || 0) > (c.lastSeq || 0)) {
-    c.lastSeq = known.lastSeq;
-    c.lastMessageAt = known.lastMessageAt;
-  }
-  store.convs.set(c.id, c);
-  const thread = store.client.threads.get(c.id);
-  if (thread) thread.info = c;
+  store.client.putConversation(store.convs, c);
 }
 
 function applyConversation(c) {
