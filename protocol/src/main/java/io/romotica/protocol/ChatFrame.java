@@ -19,13 +19,27 @@ public sealed interface ChatFrame extends ClientFrame {
         }
     }
 
-    /** A message into an existing conversation. */
+    /**
+     * A message into an existing conversation. With {@code attachmentId} (an upload into this conversation)
+     * the text is an optional caption. {@code internal} makes it a note only agents see.
+     */
     @JsonTypeName("chat.send")
-    record Send(String conversationId, String clientId, String text) implements ChatFrame {
+    record Send(String conversationId, String clientId, String text, String attachmentId, Boolean internal)
+            implements ChatFrame {
         public Send {
+            internal = Boolean.TRUE.equals(internal); // optional on the wire, never null here
             ChatChecks.id("conversationId", conversationId);
             ChatChecks.clientId(clientId);
-            ChatChecks.text(text);
+            if (attachmentId == null) {
+                ChatChecks.text(text);
+            } else {
+                ChatChecks.id("attachmentId", attachmentId);
+                text = text == null ? "" : text;
+                FrameValidation.maxLength("text", text, MAX_TEXT);
+            }
+            if (internal && attachmentId != null) {
+                throw new FrameException(FrameException.INVALID_INPUT, "an internal note cannot carry an attachment");
+            }
         }
     }
 

@@ -30,7 +30,12 @@ public sealed interface ServerFrame {
     @JsonTypeName("bye")
     record Bye(String reason) implements ServerFrame {}
 
-    /** One chat message as both sides see it. {@code seq} orders it within its conversation. */
+    /**
+     * One chat message as both sides see it. {@code seq} orders it within its conversation. {@code kind} is
+     * TEXT, ATTACHMENT (with {@code attachment}; {@code body} is an optional caption), NOTE (internal, agents
+     * only) or HIDDEN: what a visitor gets in place of a note, so their sequence stays gap-free without
+     * learning anything but that the seq is taken.
+     */
     record ChatMessage(
             String id,
             String conversationId,
@@ -39,8 +44,23 @@ public sealed interface ServerFrame {
             String senderKind,
             String senderId,
             String senderName,
+            String kind,
             String body,
-            Instant createdAt) {}
+            AttachmentInfo attachment,
+            Instant createdAt) {
+
+        /** The stand-in a visitor receives for an internal note. */
+        public ChatMessage hidden() {
+            return new ChatMessage(null, conversationId, seq, null, "AGENT", null, null, "HIDDEN", "", null, createdAt);
+        }
+    }
+
+    /**
+     * A stored attachment. {@code contentType} was detected from the bytes; {@code name} is sanitised;
+     * {@code width}/{@code height} and {@code thumbnail} only for images.
+     */
+    record AttachmentInfo(
+            String id, String name, String contentType, long size, Integer width, Integer height, boolean thumbnail) {}
 
     /** The message with {@code clientId} is stored (durable) as {@code message}. */
     @JsonTypeName("chat.ack")

@@ -40,9 +40,11 @@ import io.romotica.server.realtime.RealtimeSocket;
 import io.romotica.server.settings.SettingsRoutes;
 import io.romotica.server.settings.SettingsService;
 import io.romotica.server.storage.Database;
+import io.romotica.server.storage.DirectoryBlobStore;
 import io.romotica.server.storage.SecretKeys;
 import io.romotica.server.web.TlsMaterial;
 import io.romotica.server.web.WebServer;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -77,7 +79,7 @@ public final class RomoticaServer implements AutoCloseable {
         }
     }
 
-    private void build(Clock clock, SecureRandom random) {
+    private void build(Clock clock, SecureRandom random) throws IOException {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
         new JvmThreadMetrics().bindTo(meters);
@@ -99,6 +101,7 @@ public final class RomoticaServer implements AutoCloseable {
         RateLimiter authLimiter;
         RateLimiter visitorLimiter;
         RateLimiter messageLimiter;
+        RateLimiter uploadLimiter;
         Optional<Redis> redis = Optional.empty();
         if (config.redis().enabled()) {
             Redis r = Redis.connect(config.redis());
@@ -109,12 +112,14 @@ public final class RomoticaServer implements AutoCloseable {
             authLimiter = RateLimiter.redis(r, "auth", config.auth().rateLimitPerMinute());
             visitorLimiter = RateLimiter.redis(r, "visitors", config.chat().newVisitorsPerMinute());
             messageLimiter = RateLimiter.redis(r, "messages", config.chat().messagesPerMinute());
+            uploadLimiter = RateLimiter.redis(r, "uploads", config.chat().uploadsPerMinute());
         } else {
             bus = new LocalEventBus();
             attempts = new LocalAttemptCounter(clock);
             authLimiter = RateLimiter.local(config.auth().rateLimitPerMinute());
             visitorLimiter = RateLimiter.local(config.chat().newVisitorsPerMinute());
             messageLimiter = RateLimiter.local(config.chat().messagesPerMinute());
+            uploadLimiter = RateLimiter.local(config.chat().uploadsPerMinute());
         }
         resources.add(bus);
 
@@ -134,7 +139,14 @@ public final class RomoticaServer implements AutoCloseable {
         SettingsService settings = new SettingsService(database.jdbi(), audit, bus);
         FrameCodec codec = new FrameCodec();
         Broadcaster broadcaster = new Broadcaster(bus, codec);
-        ChatService chat = new ChatService(database.jdbi(), new VisitorTokens(secretKey), broadcaster, ids, clock);
+        ChatService chat = new ChatService(
+                database.jdbi(),
+                new VisitorTokens(secretKey),
+                broadcaster,
+                new DirectoryBlobStore(config.chat().attachmentsDir()),
+                config.chat().attachmentMaxBytes(),
+                ids,
+                clock);
         socket = new RealtimeSocket(
                 auth,
                 chat::visitor,
@@ -157,7 +169,7 @@ public final class RomoticaServer implements AutoCloseable {
         new AccountRoutes(accounts, auth, config.http().publicUrl()).register(api);
         new AuditRoutes(audit).register(api);
         new SettingsRoutes(settings).register(api);
-        new ChatRoutes(chat, visitorLimiter).register(api);
+        new ChatRoutes(chat, visitorLimiter, uploadLimiter, config.chat().attachmentMaxBytes()).register(api);
         new OpsRoutes(checks, meters, config.ops().metricsToken()).register(api);
 
         web = new WebServer(

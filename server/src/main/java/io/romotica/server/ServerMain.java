@@ -30,6 +30,7 @@ public final class ServerMain {
             return;
         }
         System.setProperty("romotica.log.format", config.logFormat());
+        System.setProperty("java.awt.headless", "true"); // images are re-encoded without a display
         Logger log = LoggerFactory.getLogger(ServerMain.class);
         RomoticaServer server;
         try {

@@ -1,5 +1,6 @@
 package io.romotica.server.chat;
 
+import io.romotica.protocol.ServerFrame.AttachmentInfo;
 import io.romotica.protocol.ServerFrame.ChatMessage;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,7 +28,25 @@ final class ChatRepository {
         return t == null ? null : t.toInstant();
     }
 
+    /** Messages with their attachment's details; add a where clause on {@code m}. */
+    private static final String MESSAGES = """
+            select m.*, a.name as a_name, a.content_type as a_type, a.size_bytes as a_size, a.width as a_width,
+                   a.height as a_height, a.thumb_key as a_thumb
+            from messages m left join attachments a on a.id = m.attachment_id
+            """;
+
     static ChatMessage message(ResultSet rs, StatementContext ctx) throws SQLException {
+        String attachmentId = rs.getString("attachment_id");
+        AttachmentInfo attachment = attachmentId == null
+                ? null
+                : new AttachmentInfo(
+                        attachmentId,
+                        rs.getString("a_name"),
+                        rs.getString("a_type"),
+                        rs.getLong("a_size"),
+                        (Integer) rs.getObject("a_width", Integer.class),
+                        (Integer) rs.getObject("a_height", Integer.class),
+                        rs.getString("a_thumb") != null);
         return new ChatMessage(
                 rs.getString("id"),
                 rs.getString("conversation_id"),
@@ -36,8 +55,71 @@ final class ChatRepository {
                 rs.getString("sender_kind"),
                 rs.getString("sender_id"),
                 rs.getString("sender_name"),
+                rs.getString("kind"),
                 rs.getString("body"),
+                attachment,
                 instant(rs, "created_at"));
+    }
+
+    /** An attachment with what only the server needs: where it lives, whose it is. */
+    record StoredAttachment(
+            String conversationId, String uploaderId, String blobKey, String thumbKey, AttachmentInfo info) {}
+
+    private static StoredAttachment storedAttachment(ResultSet rs, StatementContext ctx) throws SQLException {
+        String thumb = rs.getString("thumb_key");
+        return new StoredAttachment(
+                rs.getString("conversation_id"),
+                rs.getString("uploader_id"),
+                rs.getString("blob_key"),
+                thumb,
+                new AttachmentInfo(
+                        rs.getString("id"),
+                        rs.getString("name"),
+                        rs.getString("content_type"),
+                        rs.getLong("size_bytes"),
+                        (Integer) rs.getObject("width", Integer.class),
+                        (Integer) rs.getObject("height", Integer.class),
+                        thumb != null));
+    }
+
+    void insertAttachment(StoredAttachment a, Instant now) {
+        AttachmentInfo i = a.info();
+        jdbi.useHandle(h -> h.createUpdate("""
+                        insert into attachments (id, conversation_id, uploader_id, name, content_type, size_bytes,
+                                                 blob_key, thumb_key, width, height, created_at)
+                        values (:id, :c, :u, :name, :type, :size, :blob, :thumb, :w, :h, :now)""")
+                .bind("id", i.id())
+                .bind("c", a.conversationId())
+                .bind("u", a.uploaderId())
+                .bind("name", i.name())
+                .bind("type", i.contentType())
+                .bind("size", i.size())
+                .bind("blob", a.blobKey())
+                .bind("thumb", a.thumbKey())
+                .bind("w", i.width())
+                .bind("h", i.height())
+                .bind("now", now)
+                .execute());
+    }
+
+    static Optional<StoredAttachment> attachment(Handle h, String id) {
+        return h.createQuery("select * from attachments where id = :id")
+                .bind("id", id)
+                .map(ChatRepository::storedAttachment)
+                .findOne();
+    }
+
+    Optional<StoredAttachment> attachment(String id) {
+        return jdbi.withHandle(h -> attachment(h, id));
+    }
+
+    /** Whether a message (other than an internal note) carries the attachment. */
+    boolean attachmentSent(String id) {
+        return jdbi.withHandle(h -> h.createQuery("select 1 from messages where attachment_id = :id and kind <> 'NOTE'")
+                .bind("id", id)
+                .mapTo(Integer.class)
+                .findFirst()
+                .isPresent());
     }
 
     static Conversation conversation(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -107,7 +189,7 @@ final class ChatRepository {
     }
 
     static Optional<ChatMessage> byClientId(Handle h, String conversationId, String senderId, String clientId) {
-        return h.createQuery("select * from messages where conversation_id = :c and sender_id = :s and client_id = :k")
+        return h.createQuery(MESSAGES + "where m.conversation_id = :c and m.sender_id = :s and m.client_id = :k")
                 .bind("c", conversationId)
                 .bind("s", senderId)
                 .bind("k", clientId)
@@ -118,7 +200,9 @@ final class ChatRepository {
     /** The first message a visitor sent with {@code clientId} in any of their conversations (a retried start). */
     Optional<ChatMessage> startedWith(String visitorId, String clientId) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select m.* from messages m join conversations c on c.id = m.conversation_id
+                        select m.*, null as a_name, null as a_type, null as a_size, null as a_width,
+                               null as a_height, null as a_thumb
+                        from messages m join conversations c on c.id = m.conversation_id
                         where c.visitor_id = :v and m.sender_id = :v and m.client_id = :k and m.seq = 1""")
                 .bind("v", visitorId)
                 .bind("k", clientId)
@@ -133,13 +217,18 @@ final class ChatRepository {
                 .bind("c", m.conversationId())
                 .execute();
         h.createUpdate("""
-                        insert into messages (id, conversation_id, seq, client_id, sender_kind, sender_id, sender_name, body, created_at)
-                        values (:id, :c, :seq, :k, :kind, :sender, :name, :body, :at)""")
+                        insert into messages (id, conversation_id, seq, client_id, sender_kind, sender_id, sender_name,
+                                              kind, body, attachment_id, created_at)
+                        values (:id, :c, :seq, :k, :senderKind, :sender, :name, :kind, :body, :attachment, :at)""")
                 .bind("id", m.id())
                 .bind("c", m.conversationId())
                 .bind("seq", m.seq())
                 .bind("k", m.clientId())
-                .bind("kind", m.senderKind())
+                .bind("senderKind", m.senderKind())
+                .bind("kind", m.kind())
+                .bind(
+                        "attachment",
+                        m.attachment() == null ? null : m.attachment().id())
                 .bind("sender", m.senderId())
                 .bind("name", m.senderName())
                 .bind("body", m.body())
@@ -148,13 +237,13 @@ final class ChatRepository {
     }
 
     List<ChatMessage> after(String conversationId, long afterSeq, int limit) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "select * from messages where conversation_id = :c and seq > :after order by seq limit :n")
-                .bind("c", conversationId)
-                .bind("after", afterSeq)
-                .bind("n", limit)
-                .map(ChatRepository::message)
-                .list());
+        return jdbi.withHandle(
+                h -> h.createQuery(MESSAGES + "where m.conversation_id = :c and m.seq > :after order by m.seq limit :n")
+                        .bind("c", conversationId)
+                        .bind("after", afterSeq)
+                        .bind("n", limit)
+                        .map(ChatRepository::message)
+                        .list());
     }
 
     List<Conversation> ofVisitor(String visitorId) {

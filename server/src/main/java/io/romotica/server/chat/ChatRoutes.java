@@ -1,6 +1,7 @@
 package io.romotica.server.chat;
 
 import io.javalin.http.Context;
+import io.romotica.protocol.ServerFrame.AttachmentInfo;
 import io.romotica.server.bus.RateLimiter;
 import io.romotica.server.common.Access;
 import io.romotica.server.common.Api;
@@ -8,19 +9,32 @@ import io.romotica.server.common.AppException;
 import io.romotica.server.common.Check;
 import io.romotica.server.common.ClientAddress;
 import io.romotica.server.common.ErrorCode;
+import io.romotica.server.common.Principal;
 import io.romotica.server.realtime.Party;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 
 /** HTTP side of the chat: visitor identities, a visitor's own conversations, the agents' inbox. */
 public final class ChatRoutes {
     /** Header carrying the visitor token on visitor requests. */
     public static final String VISITOR_TOKEN = "X-Visitor-Token";
 
+    /** Header carrying an upload's file name, percent-encoded UTF-8 (as encodeURIComponent makes it). */
+    public static final String FILE_NAME = "X-File-Name";
+
     private final ChatService chat;
     private final RateLimiter newVisitors;
+    private final RateLimiter uploads;
+    private final long maxUploadBytes;
 
-    public ChatRoutes(ChatService chat, RateLimiter newVisitors) {
+    /** {@code uploads} limits visitors' uploads per visitor and per source address. */
+    public ChatRoutes(ChatService chat, RateLimiter newVisitors, RateLimiter uploads, long maxUploadBytes) {
         this.chat = chat;
         this.newVisitors = newVisitors;
+        this.uploads = uploads;
+        this.maxUploadBytes = maxUploadBytes;
     }
 
     public record VisitorRequest(String name, String email, String phone) {
@@ -79,6 +93,20 @@ public final class ChatRoutes {
                                         ctx.pathParam("id"),
                                         Api.body(ctx, AssignRequest.class).agentId())))
                 .post(
+                        "/api/chat/conversations/{id}/attachments",
+                        Access.PUBLIC,
+                        "Upload an attachment (raw bytes; name in X-File-Name) into a conversation; agents or its"
+                                + " visitor (X-Visitor-Token). Send it with chat.send attachmentId",
+                        null,
+                        AttachmentInfo.class,
+                        this::upload)
+                .get(
+                        "/api/chat/attachments/{id}",
+                        Access.PUBLIC,
+                        "Download an attachment (?thumbnail=true: its thumbnail); agents or its visitor",
+                        String.class,
+                        this::download)
+                .post(
                         "/api/chat/conversations/{id}/status",
                         Access.AGENT,
                         "Set a conversation's status",
@@ -92,11 +120,68 @@ public final class ChatRoutes {
     }
 
     private void createVisitor(Context ctx) {
-        newVisitors.tryAcquire(ClientAddress.key(Api.requestInfo(ctx).ip())).ifPresent(wait -> {
-            throw AppException.rateLimited(wait);
-        });
+        limit(newVisitors, ClientAddress.key(Api.requestInfo(ctx).ip()));
         VisitorRequest req = Api.body(ctx, VisitorRequest.class);
         Api.json(ctx, chat.createVisitor(req.name(), req.email(), req.phone()));
+    }
+
+    private void upload(Context ctx) throws IOException {
+        Party party = party(ctx);
+        if (party instanceof Party.Visitor v) {
+            limit(uploads, "visitor:" + v.id());
+            limit(uploads, "ip:" + ClientAddress.key(Api.requestInfo(ctx).ip()));
+        }
+        if (ctx.req().getContentLengthLong() > maxUploadBytes) {
+            throw new AppException(
+                    ErrorCode.PAYLOAD_TOO_LARGE, "attachments may be at most " + maxUploadBytes + " bytes");
+        }
+        String name = ctx.header(FILE_NAME);
+        try {
+            name = name == null ? null : URLDecoder.decode(name.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw AppException.invalid(FILE_NAME, FILE_NAME + " must be percent-encoded UTF-8");
+        }
+        if (name != null && name.length() > 1000) {
+            throw AppException.invalid(FILE_NAME, FILE_NAME + " must be at most 1000 characters");
+        }
+        AttachmentInfo info =
+                chat.upload(party, ctx.pathParam("id"), ctx.req().getInputStream(), name, ctx.header("Content-Type"));
+        ctx.status(201);
+        Api.json(ctx, info);
+    }
+
+    private void download(Context ctx) throws IOException {
+        boolean thumbnail = "true".equals(ctx.queryParam("thumbnail"));
+        ChatService.Download d = chat.download(party(ctx), ctx.pathParam("id"), thumbnail);
+        String name = d.info().name();
+        String ascii = name.replaceAll("[^\\x20-\\x7E]|[\"\\\\%;]", "_");
+        ctx.header(
+                "Content-Disposition",
+                "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''"
+                        + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
+        // Served bytes never run as a page of this origin, whatever a browser makes of them.
+        ctx.header("Content-Security-Policy", "default-src 'none'; sandbox");
+        ctx.header("Cache-Control", "private, max-age=86400");
+        ctx.contentType(d.contentType());
+        ctx.result(d.body());
+    }
+
+    private static void limit(RateLimiter limiter, String key) {
+        limiter.tryAcquire(key).ifPresent(wait -> {
+            throw AppException.rateLimited(wait);
+        });
+    }
+
+    /** A visitor by X-Visitor-Token, else the signed-in agent. */
+    private Party party(Context ctx) {
+        if (ctx.header(VISITOR_TOKEN) != null) {
+            return visitor(ctx);
+        }
+        Principal p = ctx.attribute(Api.PRINCIPAL);
+        if (p == null || p.stage() != Principal.Stage.FULL) {
+            throw new AppException(ErrorCode.UNAUTHENTICATED, "sign in, or send " + VISITOR_TOKEN);
+        }
+        return new Party.Agent(p);
     }
 
     private Party.Visitor visitor(Context ctx) {

@@ -1,15 +1,25 @@
 package io.romotica.server.chat;
 
+import io.romotica.protocol.ChatFrame;
 import io.romotica.protocol.ServerFrame;
+import io.romotica.protocol.ServerFrame.AttachmentInfo;
 import io.romotica.protocol.ServerFrame.ChatMessage;
 import io.romotica.server.common.AppException;
 import io.romotica.server.common.ErrorCode;
 import io.romotica.server.common.Ids;
 import io.romotica.server.realtime.Broadcaster;
 import io.romotica.server.realtime.Party;
+import io.romotica.server.storage.BlobStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
@@ -38,11 +48,23 @@ public final class ChatService {
     private final Ids ids;
     private final Clock clock;
 
-    public ChatService(Jdbi jdbi, VisitorTokens tokens, Broadcaster broadcaster, Ids ids, Clock clock) {
+    private final BlobStore blobs;
+    private final long maxAttachmentBytes;
+
+    public ChatService(
+            Jdbi jdbi,
+            VisitorTokens tokens,
+            Broadcaster broadcaster,
+            BlobStore blobs,
+            long maxAttachmentBytes,
+            Ids ids,
+            Clock clock) {
         this.jdbi = jdbi;
         this.repository = new ChatRepository(jdbi);
         this.tokens = tokens;
         this.broadcaster = broadcaster;
+        this.blobs = blobs;
+        this.maxAttachmentBytes = maxAttachmentBytes;
         this.ids = ids;
         this.clock = clock;
     }
@@ -70,7 +92,17 @@ public final class ChatService {
         String conversationId = ids.newId();
         Instant now = now();
         ChatMessage first = new ChatMessage(
-                ids.newId(), conversationId, 1, clientId, "VISITOR", visitor.id(), visitor.name(), text, now);
+                ids.newId(),
+                conversationId,
+                1,
+                clientId,
+                "VISITOR",
+                visitor.id(),
+                visitor.name(),
+                "TEXT",
+                text,
+                null,
+                now);
         jdbi.useTransaction(h -> {
             ChatRepository.insertConversation(h, conversationId, visitor.id(), now);
             ChatRepository.append(h, first);
@@ -80,34 +112,168 @@ public final class ChatService {
         return first;
     }
 
-    /** Appends a message from {@code sender}; returns the stored message (the earlier one on a resend). */
+    /** Appends a text message from {@code sender}; returns the stored message (the earlier one on a resend). */
     public ChatMessage send(Party sender, String conversationId, String clientId, String text) {
+        return send(sender, new ChatFrame.Send(conversationId, clientId, text, null, false));
+    }
+
+    /**
+     * Appends a message from {@code sender}: text, an attachment the sender uploaded into this conversation,
+     * or (agents only) an internal note that visitors never see. Returns the stored message (the earlier
+     * one on a resend).
+     */
+    public ChatMessage send(Party sender, ChatFrame.Send frame) {
+        if (frame.internal() && !(sender instanceof Party.Agent)) {
+            throw new AppException(ErrorCode.FORBIDDEN, "only agents write internal notes");
+        }
+        String conversationId = frame.conversationId();
         record Outcome(ChatMessage message, boolean created, String visitorId) {}
         Outcome outcome = jdbi.inTransaction(h -> {
             Conversation c = ChatRepository.lockConversation(h, conversationId)
                     .filter(conv -> mayAccess(sender, conv))
                     .orElseThrow(() -> new AppException(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE));
-            Optional<ChatMessage> resent = ChatRepository.byClientId(h, conversationId, sender.id(), clientId);
+            Optional<ChatMessage> resent = ChatRepository.byClientId(h, conversationId, sender.id(), frame.clientId());
             if (resent.isPresent()) {
                 return new Outcome(resent.get(), false, c.visitorId());
             }
+            AttachmentInfo attachment = null;
+            if (frame.attachmentId() != null) {
+                attachment = ChatRepository.attachment(h, frame.attachmentId())
+                        .filter(a -> a.conversationId().equals(conversationId)
+                                && a.uploaderId().equals(sender.id()))
+                        .orElseThrow(() -> AppException.invalid("attachmentId", "no such upload in this conversation"))
+                        .info();
+            }
+            String kind = frame.internal() ? "NOTE" : attachment != null ? "ATTACHMENT" : "TEXT";
             ChatMessage m = new ChatMessage(
                     ids.newId(),
                     conversationId,
                     c.lastSeq() + 1,
-                    clientId,
+                    frame.clientId(),
                     kindOf(sender),
                     sender.id(),
                     sender.name(),
-                    text,
+                    kind,
+                    frame.text(),
+                    attachment,
                     now());
             ChatRepository.append(h, m);
             return new Outcome(m, true, c.visitorId());
         });
         if (outcome.created()) {
-            broadcaster.toAgentsAndVisitor(outcome.visitorId(), new ServerFrame.ChatNew(outcome.message()));
+            ServerFrame.ChatNew news = new ServerFrame.ChatNew(outcome.message());
+            if (frame.internal()) {
+                broadcaster.toAgents(news);
+            } else {
+                broadcaster.toAgentsAndVisitor(outcome.visitorId(), news);
+            }
         }
         return outcome.message();
+    }
+
+    /**
+     * Stores an upload into a conversation {@code party} may write to, after {@link AttachmentInspector}
+     * accepted it; it becomes visible to the other side once a message carries it.
+     */
+    public AttachmentInfo upload(
+            Party party, String conversationId, InputStream body, String fileName, String declaredType)
+            throws IOException {
+        visible(party, conversationId);
+        Path raw = blobs.tempFile();
+        List<Path> temporary = new ArrayList<>(List.of(raw));
+        try {
+            long size = copyLimited(body, raw);
+            if (size == 0) {
+                throw AppException.invalid("body", "the file is empty");
+            }
+            AttachmentInspector.Inspected kept = AttachmentInspector.inspect(raw, fileName, declaredType);
+            temporary.add(kept.file());
+            if (kept.thumbnail() != null) {
+                temporary.add(kept.thumbnail());
+            }
+            String blobKey = ids.newId();
+            String thumbKey = kept.thumbnail() == null ? null : ids.newId();
+            long keptSize = Files.size(kept.file());
+            blobs.put(blobKey, kept.file());
+            if (thumbKey != null) {
+                blobs.put(thumbKey, kept.thumbnail());
+            }
+            AttachmentInfo info = new AttachmentInfo(
+                    ids.newId(),
+                    kept.name(),
+                    kept.contentType(),
+                    keptSize,
+                    kept.width(),
+                    kept.height(),
+                    thumbKey != null);
+            repository.insertAttachment(
+                    new ChatRepository.StoredAttachment(conversationId, party.id(), blobKey, thumbKey, info), now());
+            log.info(
+                    "attachment {} ({}, {} bytes) stored in conversation {}",
+                    info.id(),
+                    info.contentType(),
+                    keptSize,
+                    conversationId);
+            return info;
+        } finally {
+            for (Path p : temporary) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private long copyLimited(InputStream in, Path target) throws IOException {
+        long total = 0;
+        byte[] buffer = new byte[64 * 1024];
+        try (OutputStream out = Files.newOutputStream(target)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                total += n;
+                if (total > maxAttachmentBytes) {
+                    throw new AppException(
+                            ErrorCode.PAYLOAD_TOO_LARGE, "attachments may be at most " + maxAttachmentBytes + " bytes");
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+        return total;
+    }
+
+    /** An attachment's bytes (or its thumbnail's) and what to call them. */
+    public record Download(AttachmentInfo info, String contentType, InputStream body) {}
+
+    /**
+     * Opens an attachment for {@code party}: agents may read all; a visitor only attachments of their own
+     * conversations that they uploaded or that were sent to them. Others look like they do not exist.
+     */
+    public Download download(Party party, String attachmentId, boolean thumbnail) throws IOException {
+        ChatRepository.StoredAttachment a = repository
+                .attachment(attachmentId)
+                .filter(found -> switch (party) {
+                    case Party.Agent agent -> true;
+                    case Party.Visitor visitor ->
+                        repository
+                                        .conversation(found.conversationId())
+                                        .filter(c -> mayAccess(party, c))
+                                        .isPresent()
+                                && (found.uploaderId().equals(visitor.id()) || repository.attachmentSent(attachmentId));
+                })
+                .orElseThrow(() -> AppException.notFound("attachment"));
+        if (thumbnail && a.thumbKey() == null) {
+            throw AppException.notFound("thumbnail");
+        }
+        String key = thumbnail ? a.thumbKey() : a.blobKey();
+        String type =
+                thumbnail ? thumbnailType(a.info().contentType()) : a.info().contentType();
+        try {
+            return new Download(a.info(), type, blobs.open(key));
+        } catch (NoSuchFileException e) {
+            log.warn("attachment {} is missing from the blob store", attachmentId);
+            throw AppException.notFound("attachment");
+        }
+    }
+
+    private static String thumbnailType(String imageType) {
+        return "image/jpeg".equals(imageType) ? "image/jpeg" : "image/png";
     }
 
     /** Messages after {@code afterSeq}, oldest first, at most {@link #HISTORY_PAGE}. */
@@ -116,7 +282,9 @@ public final class ChatService {
                 .conversation(conversationId)
                 .filter(conv -> mayAccess(reader, conv))
                 .orElseThrow(() -> new AppException(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE));
-        List<ChatMessage> page = repository.after(conversationId, afterSeq, HISTORY_PAGE + 1);
+        List<ChatMessage> page = repository.after(conversationId, afterSeq, HISTORY_PAGE + 1).stream()
+                .map(m -> reader instanceof Party.Visitor && "NOTE".equals(m.kind()) ? m.hidden() : m)
+                .toList();
         boolean more = page.size() > HISTORY_PAGE;
         return new ServerFrame.ChatHistory(
                 conversationId, more ? page.subList(0, HISTORY_PAGE) : page, c.lastSeq(), more);

@@ -41,8 +41,7 @@ public final class ChatSocket implements FrameHandler<ChatFrame> {
             }
             case ChatFrame.Send send -> {
                 limit(from.party());
-                from.send(new ServerFrame.ChatAck(
-                        send.clientId(), chat.send(from.party(), send.conversationId(), send.clientId(), send.text())));
+                from.send(new ServerFrame.ChatAck(send.clientId(), chat.send(from.party(), send)));
             }
             case ChatFrame.Sync sync -> from.send(chat.history(from.party(), sync.conversationId(), sync.afterSeq()));
             case ChatFrame.Typing typing -> chat.typing(from.party(), typing.conversationId(), typing.typing());

@@ -13,6 +13,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -141,7 +142,12 @@ public final class ConfigLoader {
         var chat = new ServerConfig.Chat(
                 intIn("chat.new.visitors.per.minute", 1, 100_000),
                 intIn("chat.messages.per.minute", 1, 100_000),
-                ancestors);
+                ancestors,
+                longIn("chat.attachment.max.bytes", 1024, 1L << 31),
+                intIn("chat.uploads.per.minute", 1, 100_000),
+                Optional.ofNullable(optional("chat.attachments.dir"))
+                        .map(d -> Path.of(d).toAbsolutePath().normalize())
+                        .orElse(dataDir.resolve("attachments")));
         return new ServerConfig(dataDir, http, tls, db, redis, secretKey, logFormat, auth, chat, ops);
     }
 

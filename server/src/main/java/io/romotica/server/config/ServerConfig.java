@@ -63,7 +63,13 @@ public record ServerConfig(
             Duration setupTokenLifetime) {}
 
     /** Live chat limits. */
-    public record Chat(int newVisitorsPerMinute, int messagesPerMinute, String embedAncestors) {}
+    public record Chat(
+            int newVisitorsPerMinute,
+            int messagesPerMinute,
+            String embedAncestors,
+            long attachmentMaxBytes,
+            int uploadsPerMinute,
+            Path attachmentsDir) {}
 
     /** Health and metrics. */
     public record Ops(long minFreeDiskBytes, Secret metricsToken) {}

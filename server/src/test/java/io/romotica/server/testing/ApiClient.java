@@ -73,29 +73,69 @@ public final class ApiClient {
 
     /** {@code body}: null (no body), a String (sent as is) or an object (sent as JSON). */
     public Response send(String method, String path, Object body, Map<String, String> headers) {
+        String text = body == null ? null : body instanceof String s ? s : Json.encode(body);
+        Map<String, String> all = new java.util.LinkedHashMap<>();
+        if (text != null) {
+            all.put("Content-Type", "application/json");
+        }
+        all.putAll(headers);
+        HttpResponse<String> r = exchange(
+                method,
+                path,
+                text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text),
+                all,
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode json = MissingNode.getInstance();
+        String ct = r.headers().firstValue("Content-Type").orElse("");
+        if (ct.startsWith("application/json") && !r.body().isEmpty()) {
+            try {
+                json = Json.MAPPER.readTree(r.body());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            if (json.hasNonNull("csrfToken")) {
+                csrf = json.get("csrfToken").asText();
+            }
+        }
+        return new Response(r.statusCode(), r.body(), json, r.headers());
+    }
+
+    /** POSTs raw bytes (an upload); the answer is read like any other. */
+    public Response upload(String path, byte[] bytes, Map<String, String> headers) {
+        HttpResponse<String> r = exchange(
+                "POST",
+                path,
+                HttpRequest.BodyPublishers.ofByteArray(bytes),
+                headers,
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode json = MissingNode.getInstance();
+        if (r.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) {
+            json = Json.decode(r.body(), JsonNode.class);
+        }
+        return new Response(r.statusCode(), r.body(), json, r.headers());
+    }
+
+    /** GETs raw bytes (a download). */
+    public HttpResponse<byte[]> download(String path, Map<String, String> headers) {
+        return exchange(
+                "GET", path, HttpRequest.BodyPublishers.noBody(), headers, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private <T> HttpResponse<T> exchange(
+            String method,
+            String path,
+            HttpRequest.BodyPublisher body,
+            Map<String, String> headers,
+            HttpResponse.BodyHandler<T> handler) {
         HttpRequest.Builder b =
                 HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
-        String text = body == null ? null : body instanceof String s ? s : Json.encode(body);
-        b.method(
-                method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
-        if (text != null) {
-            b.header("Content-Type", "application/json");
-        }
+        b.method(method, body);
         if (csrf != null && !method.equals("GET")) {
             b.header("X-CSRF-Token", csrf);
         }
         headers.forEach(b::header);
         try {
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode json = MissingNode.getInstance();
-            String ct = r.headers().firstValue("Content-Type").orElse("");
-            if (ct.startsWith("application/json") && !r.body().isEmpty()) {
-                json = Json.MAPPER.readTree(r.body());
-                if (json.hasNonNull("csrfToken")) {
-                    csrf = json.get("csrfToken").asText();
-                }
-            }
-            return new Response(r.statusCode(), r.body(), json, r.headers());
+            return http.send(b.build(), handler);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
