@@ -25,6 +25,9 @@ import io.romotica.server.bus.RateLimiter;
 import io.romotica.server.bus.Redis;
 import io.romotica.server.bus.RedisAttemptCounter;
 import io.romotica.server.bus.RedisEventBus;
+import io.romotica.server.chat.CannedReplies;
+import io.romotica.server.chat.ChatDeskRoutes;
+import io.romotica.server.chat.ChatRetention;
 import io.romotica.server.chat.ChatRoutes;
 import io.romotica.server.chat.ChatService;
 import io.romotica.server.chat.ChatSocket;
@@ -39,6 +42,7 @@ import io.romotica.server.realtime.Broadcaster;
 import io.romotica.server.realtime.RealtimeSocket;
 import io.romotica.server.settings.SettingsRoutes;
 import io.romotica.server.settings.SettingsService;
+import io.romotica.server.storage.BlobStore;
 import io.romotica.server.storage.Database;
 import io.romotica.server.storage.DirectoryBlobStore;
 import io.romotica.server.storage.SecretKeys;
@@ -139,11 +143,12 @@ public final class RomoticaServer implements AutoCloseable {
         SettingsService settings = new SettingsService(database.jdbi(), audit, bus);
         FrameCodec codec = new FrameCodec();
         Broadcaster broadcaster = new Broadcaster(bus, codec);
+        BlobStore blobs = new DirectoryBlobStore(config.chat().attachmentsDir());
         ChatService chat = new ChatService(
                 database.jdbi(),
                 new VisitorTokens(secretKey),
                 broadcaster,
-                new DirectoryBlobStore(config.chat().attachmentsDir()),
+                blobs,
                 config.chat().attachmentMaxBytes(),
                 ids,
                 clock);
@@ -170,6 +175,16 @@ public final class RomoticaServer implements AutoCloseable {
         new AuditRoutes(audit).register(api);
         new SettingsRoutes(settings).register(api);
         new ChatRoutes(chat, visitorLimiter, uploadLimiter, config.chat().attachmentMaxBytes()).register(api);
+        ChatRetention retention = new ChatRetention(
+                database.jdbi(),
+                blobs,
+                audit,
+                config.chat().retainResolved(),
+                config.chat().retainAttachments(),
+                clock);
+        resources.add(retention);
+        retention.start(config.chat().retentionInterval());
+        new ChatDeskRoutes(chat, retention, new CannedReplies(database.jdbi(), audit, ids, clock), audit).register(api);
         new OpsRoutes(checks, meters, config.ops().metricsToken()).register(api);
 
         web = new WebServer(

@@ -44,8 +44,8 @@ final class ChatRepository {
                         rs.getString("a_name"),
                         rs.getString("a_type"),
                         rs.getLong("a_size"),
-                        (Integer) rs.getObject("a_width", Integer.class),
-                        (Integer) rs.getObject("a_height", Integer.class),
+                        rs.getObject("a_width", Integer.class),
+                        rs.getObject("a_height", Integer.class),
                         rs.getString("a_thumb") != null);
         return new ChatMessage(
                 rs.getString("id"),
@@ -77,8 +77,8 @@ final class ChatRepository {
                         rs.getString("name"),
                         rs.getString("content_type"),
                         rs.getLong("size_bytes"),
-                        (Integer) rs.getObject("width", Integer.class),
-                        (Integer) rs.getObject("height", Integer.class),
+                        rs.getObject("width", Integer.class),
+                        rs.getObject("height", Integer.class),
                         thumb != null));
     }
 
@@ -144,6 +144,32 @@ final class ChatRepository {
                 .bind("phone", phone)
                 .bind("now", now)
                 .execute());
+    }
+
+    /** A visitor as agents see them in a conversation's side panel. */
+    public record VisitorDetails(
+            String id,
+            String name,
+            String email,
+            String phone,
+            Instant createdAt,
+            Instant lastSeenAt,
+            int conversations) {}
+
+    Optional<VisitorDetails> visitorDetails(String id) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select v.*, (select count(*) from conversations c where c.visitor_id = v.id) as n
+                        from visitors v where v.id = :id""")
+                .bind("id", id)
+                .map((rs, ctx) -> new VisitorDetails(
+                        rs.getString("id"),
+                        rs.getString("name"),
+                        rs.getString("email"),
+                        rs.getString("phone"),
+                        instant(rs, "created_at"),
+                        instant(rs, "last_seen_at"),
+                        rs.getInt("n")))
+                .findOne());
     }
 
     Optional<String> visitorName(String id) {

@@ -43,6 +43,7 @@ public final class ChatService {
 
     private final Jdbi jdbi;
     private final ChatRepository repository;
+    private final ChatSearch search;
     private final VisitorTokens tokens;
     private final Broadcaster broadcaster;
     private final Ids ids;
@@ -61,6 +62,7 @@ public final class ChatService {
             Clock clock) {
         this.jdbi = jdbi;
         this.repository = new ChatRepository(jdbi);
+        this.search = new ChatSearch(jdbi);
         this.tokens = tokens;
         this.broadcaster = broadcaster;
         this.blobs = blobs;
@@ -338,6 +340,30 @@ public final class ChatService {
                 .conversation(conversationId)
                 .filter(conv -> mayAccess(party, conv))
                 .orElseThrow(() -> new AppException(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE));
+    }
+
+    /** Most messages a transcript holds. */
+    static final int TRANSCRIPT_LIMIT = 20_000;
+
+    /** Messages matching every word of {@code query}, newest first (agents only). */
+    public List<ChatSearch.Hit> search(String query, int limit) {
+        return search.search(query, limit);
+    }
+
+    public ChatRepository.VisitorDetails visitorDetails(String visitorId) {
+        return repository.visitorDetails(visitorId).orElseThrow(() -> AppException.notFound("visitor"));
+    }
+
+    /** A conversation written out as text or HTML, internal notes included only when asked. */
+    public String transcript(String conversationId, boolean html, boolean withNotes) {
+        Conversation c =
+                repository.conversation(conversationId).orElseThrow(() -> AppException.notFound("conversation"));
+        ChatRepository.VisitorDetails v = visitorDetails(c.visitorId());
+        List<ChatMessage> messages = repository.after(conversationId, 0, TRANSCRIPT_LIMIT).stream()
+                .filter(m -> withNotes || !"NOTE".equals(m.kind()))
+                .toList();
+        var header = new Transcripts.Header(c, v.email(), v.phone(), clock.instant());
+        return html ? Transcripts.html(header, messages) : Transcripts.text(header, messages);
     }
 
     public List<Conversation> conversationsOf(Party.Visitor visitor) {

@@ -23,6 +23,21 @@ public final class Check {
         return maxText(field, value.strip(), maxLength);
     }
 
+    /** Like {@link #text} but line breaks are allowed (message-like text). */
+    public static String multilineText(String field, String value, int maxLength) {
+        if (value == null || value.isBlank()) {
+            throw AppException.invalid(field, field + " is required");
+        }
+        String v = value.strip();
+        if (v.length() > maxLength) {
+            throw AppException.invalid(field, field + " is longer than " + maxLength + " characters");
+        }
+        if (v.chars().anyMatch(c -> c < 0x20 && c != '\t' && c != '\n' && c != '\r')) {
+            throw AppException.invalid(field, field + " contains control characters");
+        }
+        return v;
+    }
+
     private static String maxText(String field, String value, int maxLength) {
         if (value.length() > maxLength) {
             throw AppException.invalid(field, field + " is longer than " + maxLength + " characters");

@@ -147,7 +147,10 @@ public final class ConfigLoader {
                 intIn("chat.uploads.per.minute", 1, 100_000),
                 Optional.ofNullable(optional("chat.attachments.dir"))
                         .map(d -> Path.of(d).toAbsolutePath().normalize())
-                        .orElse(dataDir.resolve("attachments")));
+                        .orElse(dataDir.resolve("attachments")),
+                optional("chat.retention.resolved") == null ? null : duration("chat.retention.resolved"),
+                optional("chat.retention.attachments") == null ? null : duration("chat.retention.attachments"),
+                duration("chat.retention.interval"));
         return new ServerConfig(dataDir, http, tls, db, redis, secretKey, logFormat, auth, chat, ops);
     }
 

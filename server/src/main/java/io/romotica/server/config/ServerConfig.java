@@ -69,7 +69,10 @@ public record ServerConfig(
             String embedAncestors,
             long attachmentMaxBytes,
             int uploadsPerMinute,
-            Path attachmentsDir) {}
+            Path attachmentsDir,
+            Duration retainResolved,
+            Duration retainAttachments,
+            Duration retentionInterval) {}
 
     /** Health and metrics. */
     public record Ops(long minFreeDiskBytes, Secret metricsToken) {}
