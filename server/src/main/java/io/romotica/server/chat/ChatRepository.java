@@ -14,8 +14,23 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /** SQL over {@code visitors}, {@code conversations} and {@code messages}. */
 final class ChatRepository {
-    private static final String CONVERSATION_COLUMNS =
+    private static final String BASE_COLUMNS =
             "c.id, c.visitor_id, v.name as visitor_name, c.status, c.assignee_id, c.last_seq, c.created_at, c.last_message_at";
+    /** Columns when nobody in particular asks: no read pointers. */
+    private static final String CONVERSATION_COLUMNS = BASE_COLUMNS + ", 0 as read_seq, 0 as peer_read_seq";
+
+    /**
+     * Columns with the read pointers of the party bound as {@code :me} and of the other side: for a visitor
+     * the furthest any agent has read, for an agent how far the visitor has read.
+     */
+    private static String columnsFor(boolean visitorAsks) {
+        return BASE_COLUMNS
+                + ", coalesce((select r.last_read_seq from conversation_reads r"
+                + " where r.conversation_id = c.id and r.party_id = :me), 0) as read_seq"
+                + ", coalesce((select max(r.last_read_seq) from conversation_reads r where r.conversation_id = c.id"
+                + (visitorAsks ? " and r.party_id <> c.visitor_id" : " and r.party_id = c.visitor_id")
+                + "), 0) as peer_read_seq";
+    }
 
     private final Jdbi jdbi;
 
@@ -131,7 +146,9 @@ final class ChatRepository {
                 rs.getString("assignee_id"),
                 rs.getLong("last_seq"),
                 instant(rs, "created_at"),
-                instant(rs, "last_message_at"));
+                instant(rs, "last_message_at"),
+                rs.getLong("read_seq"),
+                rs.getLong("peer_read_seq"));
     }
 
     void insertVisitor(String id, String name, String email, String phone, Instant now) {
@@ -273,19 +290,22 @@ final class ChatRepository {
     }
 
     List<Conversation> ofVisitor(String visitorId) {
-        return jdbi.withHandle(h -> h.createQuery("select " + CONVERSATION_COLUMNS
+        return jdbi.withHandle(h -> h.createQuery("select " + columnsFor(true)
                         + " from conversations c join visitors v on v.id = c.visitor_id where c.visitor_id = :v"
                         + " order by c.last_message_at desc")
                 .bind("v", visitorId)
+                .bind("me", visitorId)
                 .map(ChatRepository::conversation)
                 .list());
     }
 
-    List<Conversation> byStatus(Conversation.Status status, int limit) {
-        return jdbi.withHandle(h -> h.createQuery("select " + CONVERSATION_COLUMNS
+    /** Conversations by status, newest first, with {@code agentId}'s read pointers. */
+    List<Conversation> byStatus(Conversation.Status status, int limit, String agentId) {
+        return jdbi.withHandle(h -> h.createQuery("select " + columnsFor(false)
                         + " from conversations c join visitors v on v.id = c.visitor_id where c.status = :s"
                         + " order by c.last_message_at desc limit :n")
                 .bind("s", status.name())
+                .bind("me", agentId)
                 .bind("n", limit)
                 .map(ChatRepository::conversation)
                 .list());

@@ -198,6 +198,6 @@ public final class ChatRoutes {
         } catch (IllegalArgumentException e) {
             throw AppException.invalid("status", "status must be OPEN, PENDING or RESOLVED");
         }
-        Api.json(ctx, chat.inbox(s, 200));
+        Api.json(ctx, chat.inbox(new Party.Agent(Api.principal(ctx)), s, 200));
     }
 }

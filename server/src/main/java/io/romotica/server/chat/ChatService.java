@@ -370,8 +370,9 @@ public final class ChatService {
         return repository.ofVisitor(visitor.id());
     }
 
-    public List<Conversation> inbox(Conversation.Status status, int limit) {
-        return repository.byStatus(status, limit);
+    /** Conversations by status, newest first, with {@code agent}'s read pointers. */
+    public List<Conversation> inbox(Party.Agent agent, Conversation.Status status, int limit) {
+        return repository.byStatus(status, limit, agent.id());
     }
 
     /** Agents see every conversation; a visitor only their own (others look like they do not exist). */

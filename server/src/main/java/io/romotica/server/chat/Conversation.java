@@ -2,7 +2,11 @@ package io.romotica.server.chat;
 
 import java.time.Instant;
 
-/** A conversation as lists show it. {@code lastSeq} is the sequence number of its newest message. */
+/**
+ * A conversation as lists show it. {@code lastSeq} is the sequence number of its newest message; in an
+ * answer to a visitor or agent, {@code readSeq} is how far they have read it and {@code peerReadSeq} how far
+ * the other side has (0 where nobody in particular asked).
+ */
 public record Conversation(
         String id,
         String visitorId,
@@ -11,7 +15,9 @@ public record Conversation(
         String assigneeId,
         long lastSeq,
         Instant createdAt,
-        Instant lastMessageAt) {
+        Instant lastMessageAt,
+        long readSeq,
+        long peerReadSeq) {
 
     /** The same, as it travels in {@code chat.conversation} frames. */
     public io.romotica.protocol.ServerFrame.ConversationInfo toInfo() {

@@ -250,6 +250,29 @@ class ChatIT {
                 .as("read pointer is capped at the last message")
                 .isEqualTo(1);
 
+        // Read pointers come back with the lists, so a reload keeps what was seen.
+        v.send("{\"type\":\"chat.send\",\"conversationId\":\"" + c + "\",\"clientId\":\"t2\",\"text\":\"?\"}");
+        v.probe().ack("t2");
+        v.send("{\"type\":\"chat.read\",\"conversationId\":\"" + c + "\",\"seq\":2}");
+        assertThat(agentProbe
+                        .next(
+                                f -> f.path("type").asText().equals("chat.read")
+                                        && f.path("partyKind").asText().equals("VISITOR"),
+                                Duration.ofSeconds(10))
+                        .get("seq")
+                        .asLong())
+                .isEqualTo(2);
+        JsonNode inAgentList =
+                agent.client().get("/api/chat/conversations").json().get(0);
+        assertThat(inAgentList.get("readSeq").asLong()).isEqualTo(1);
+        assertThat(inAgentList.get("peerReadSeq").asLong()).isEqualTo(2);
+        JsonNode inVisitorList = server.client()
+                .send("GET", "/api/chat/visitor/conversations", null, Map.of(ChatRoutes.VISITOR_TOKEN, v.token()))
+                .json()
+                .get(0);
+        assertThat(inVisitorList.get("readSeq").asLong()).isEqualTo(2);
+        assertThat(inVisitorList.get("peerReadSeq").asLong()).isEqualTo(1);
+
         Visitor other = visitor("Nil");
         other.send("{\"type\":\"chat.typing\",\"conversationId\":\"" + c + "\",\"typing\":true}");
         assertThat(other.probe().next("error").get("code").asText()).isEqualTo("NOT_FOUND");
