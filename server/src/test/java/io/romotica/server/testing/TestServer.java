@@ -16,6 +16,7 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
@@ -146,6 +147,17 @@ public final class TestServer implements AutoCloseable {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, tmf.getTrustManagers(), null);
         return ctx;
+    }
+
+    /** The environment a server process needs to join this node's cluster (database, Redis, secret key …). */
+    public Map<String, String> clusterEnvironment() {
+        Map<String, String> env = new HashMap<>();
+        settings.forEach((key, value) -> {
+            if (!List.of("data.dir", "host", "port").contains(key)) {
+                env.put(io.romotica.server.config.ConfigLoader.envName(key), value);
+            }
+        });
+        return env;
     }
 
     public String baseUrl() {
