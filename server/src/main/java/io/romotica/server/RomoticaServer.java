@@ -28,6 +28,7 @@ import io.romotica.server.bus.RedisEventBus;
 import io.romotica.server.chat.CannedReplies;
 import io.romotica.server.chat.ChatDeskRoutes;
 import io.romotica.server.chat.ChatRetention;
+import io.romotica.server.chat.ChatRouter;
 import io.romotica.server.chat.ChatRoutes;
 import io.romotica.server.chat.ChatService;
 import io.romotica.server.chat.ChatSocket;
@@ -144,12 +145,18 @@ public final class RomoticaServer implements AutoCloseable {
         FrameCodec codec = new FrameCodec();
         Broadcaster broadcaster = new Broadcaster(bus, codec);
         BlobStore blobs = new DirectoryBlobStore(config.chat().attachmentsDir());
+        ChatRouter router = new ChatRouter(
+                database.jdbi(),
+                ChatRouter.Strategy.parse(config.chat().routing()),
+                config.chat().agentCapacity(),
+                clock);
         ChatService chat = new ChatService(
                 database.jdbi(),
                 new VisitorTokens(secretKey),
                 broadcaster,
                 blobs,
                 config.chat().attachmentMaxBytes(),
+                router,
                 ids,
                 clock);
         socket = new RealtimeSocket(
@@ -184,7 +191,8 @@ public final class RomoticaServer implements AutoCloseable {
                 clock);
         resources.add(retention);
         retention.start(config.chat().retentionInterval());
-        new ChatDeskRoutes(chat, retention, new CannedReplies(database.jdbi(), audit, ids, clock), audit).register(api);
+        new ChatDeskRoutes(chat, retention, new CannedReplies(database.jdbi(), audit, ids, clock), router, audit)
+                .register(api);
         new OpsRoutes(checks, meters, config.ops().metricsToken()).register(api);
 
         web = new WebServer(

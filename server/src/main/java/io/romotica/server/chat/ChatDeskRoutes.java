@@ -18,17 +18,36 @@ public final class ChatDeskRoutes {
     private final ChatService chat;
     private final ChatRetention retention;
     private final CannedReplies canned;
+    private final ChatRouter router;
     private final AuditLog audit;
 
-    public ChatDeskRoutes(ChatService chat, ChatRetention retention, CannedReplies canned, AuditLog audit) {
+    public ChatDeskRoutes(
+            ChatService chat, ChatRetention retention, CannedReplies canned, ChatRouter router, AuditLog audit) {
+        this.router = router;
         this.chat = chat;
         this.retention = retention;
         this.canned = canned;
         this.audit = audit;
     }
 
+    /** An admin's change of an agent's routing capacity; null returns to the default. */
+    public record CapacityRequest(Integer capacity) {}
+
     public void register(Api api) {
         api.tag("chat")
+                .get(
+                        "/api/chat/agents",
+                        Access.AGENT,
+                        "Agents with their routing capacity and open conversations",
+                        ChatRouter.AgentLoad[].class,
+                        ctx -> Api.json(ctx, router.loads()))
+                .put(
+                        "/api/chat/agents/{id}/capacity",
+                        Access.ADMIN,
+                        "Set how many open conversations routing gives an agent (null: the default)",
+                        CapacityRequest.class,
+                        ChatRouter.AgentLoad.class,
+                        this::setCapacity)
                 .get(
                         "/api/chat/search",
                         Access.AGENT,
@@ -92,6 +111,19 @@ public final class ChatDeskRoutes {
                     canned.delete(Api.principal(ctx), Api.requestInfo(ctx), ctx.pathParam("id"));
                     ctx.status(204);
                 });
+    }
+
+    private void setCapacity(Context ctx) {
+        Integer capacity = Api.body(ctx, CapacityRequest.class).capacity();
+        ChatRouter.AgentLoad changed = router.setCapacity(ctx.pathParam("id"), capacity);
+        audit.append(AuditEvent.of(
+                AuditType.SETTING_CHANGED,
+                Api.principal(ctx),
+                Api.requestInfo(ctx),
+                changed.id(),
+                "chat capacity -> " + (capacity == null ? "default" : capacity)));
+        chat.routeWaiting(); // more room may take waiting conversations
+        Api.json(ctx, changed);
     }
 
     private void search(Context ctx) {

@@ -50,6 +50,7 @@ public final class ChatService {
     private final Clock clock;
 
     private final BlobStore blobs;
+    private final ChatRouter router;
     private final long maxAttachmentBytes;
 
     public ChatService(
@@ -58,8 +59,10 @@ public final class ChatService {
             Broadcaster broadcaster,
             BlobStore blobs,
             long maxAttachmentBytes,
+            ChatRouter router,
             Ids ids,
             Clock clock) {
+        this.router = router;
         this.jdbi = jdbi;
         this.repository = new ChatRepository(jdbi);
         this.search = new ChatSearch(jdbi);
@@ -111,6 +114,7 @@ public final class ChatService {
         });
         log.info("conversation {} started by visitor {}", conversationId, visitor.id());
         broadcaster.toAgentsAndVisitor(visitor.id(), new ServerFrame.ChatNew(first));
+        router.route(conversationId).ifPresent(agent -> changed(conversationId));
         return first;
     }
 
@@ -326,7 +330,21 @@ public final class ChatService {
     public Conversation setStatus(String conversationId, Conversation.Status status) {
         repository.conversation(conversationId).orElseThrow(() -> AppException.notFound("conversation"));
         repository.setStatus(conversationId, status);
-        return changed(conversationId);
+        Conversation now = changed(conversationId);
+        if (status == Conversation.Status.RESOLVED) {
+            routeWaiting(); // someone's capacity just freed up
+        }
+        return now;
+    }
+
+    /** Routes waiting conversations, oldest first, while someone available has room. */
+    public void routeWaiting() {
+        for (String id : router.waiting(50)) {
+            if (router.route(id).isEmpty()) {
+                return;
+            }
+            changed(id);
+        }
     }
 
     private Conversation changed(String conversationId) {

@@ -113,10 +113,7 @@ public final class ConfigLoader {
             throw new ConfigException("redis.url must start with redis:// or rediss:// (ROMOTICA_REDIS_URL)");
         }
         var redis = new ServerConfig.Redis(redisUrl, requiredMatching("redis.prefix", "[A-Za-z0-9_.-]{1,64}"));
-        String logFormat = required("log.format").toLowerCase(Locale.ROOT);
-        if (!logFormat.equals("text") && !logFormat.equals("json")) {
-            throw new ConfigException("log.format must be text or json (ROMOTICA_LOG_FORMAT)");
-        }
+        String logFormat = oneOf("log.format", "text", "json");
         var auth = new ServerConfig.Auth(
                 duration("session.idle.timeout"),
                 duration("session.absolute.timeout"),
@@ -150,7 +147,9 @@ public final class ConfigLoader {
                         .orElse(dataDir.resolve("attachments")),
                 optional("chat.retention.resolved") == null ? null : duration("chat.retention.resolved"),
                 optional("chat.retention.attachments") == null ? null : duration("chat.retention.attachments"),
-                duration("chat.retention.interval"));
+                duration("chat.retention.interval"),
+                oneOf("chat.routing", "least-busy", "round-robin", "manual"),
+                intIn("chat.agent.capacity", 0, 1000));
         return new ServerConfig(dataDir, http, tls, db, redis, secretKey, logFormat, auth, chat, ops);
     }
 
@@ -224,6 +223,17 @@ public final class ConfigLoader {
             case "false", "no", "off", "0" -> false;
             default -> throw new ConfigException(key + " must be true or false (" + envName(key) + ")");
         };
+    }
+
+    /** The value of {@code key}, lower-cased, which must be one of {@code allowed}. */
+    private String oneOf(String key, String... allowed) {
+        String v = required(key).toLowerCase(Locale.ROOT);
+        if (!java.util.Arrays.asList(allowed).contains(v)) {
+            String choices = String.join(", ", java.util.Arrays.copyOf(allowed, allowed.length - 1)) + " or "
+                    + allowed[allowed.length - 1];
+            throw new ConfigException(key + " must be " + choices + " (" + envName(key) + ")");
+        }
+        return v;
     }
 
     private int intIn(String key, int min, int max) {

@@ -72,7 +72,9 @@ public record ServerConfig(
             Path attachmentsDir,
             Duration retainResolved,
             Duration retainAttachments,
-            Duration retentionInterval) {}
+            Duration retentionInterval,
+            String routing,
+            int agentCapacity) {}
 
     /** Health and metrics. */
     public record Ops(long minFreeDiskBytes, Secret metricsToken) {}
