@@ -208,6 +208,8 @@
     frame.src = chatUrl();
     frame.title = text('widget.title');
     frame.setAttribute('referrerpolicy', 'no-referrer');
+    // The chat page may ask for the microphone (voice messages) and show videos full screen.
+    frame.setAttribute('allow', 'microphone; fullscreen');
     frame.addEventListener('load', tellPanelState);
     // Shown through the panel's slot; the close button stays on top of it (the chat page leaves room
     // for it in its header).

@@ -12,6 +12,11 @@ export function clearCsrfToken() {
   csrfToken = null;
 }
 
+/** The current CSRF token (for requests made without api(), such as uploads through XMLHttpRequest). */
+export function currentCsrfToken() {
+  return csrfToken;
+}
+
 /**
  * Called with the error when a request answers 401 UNAUTHENTICATED/SESSION_EXPIRED. Returning true marks
  * the error as handled (the caller then shows nothing of its own).

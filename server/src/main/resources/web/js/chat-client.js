@@ -5,6 +5,9 @@
 //
 // Frames (see docs/architecture.md, "Live chat"): chat.start, chat.send, chat.sync, chat.typing, chat.read
 // go out; chat.ack, chat.message, chat.history, chat.typing, chat.read, chat.conversation and error come in.
+// A message is TEXT, ATTACHMENT (uploaded first, see chat-upload.js; the text is its caption), NOTE (an
+// agents-only internal note) or HIDDEN (what a visitor gets in a note's place: stored here so sequence
+// numbers stay gap-free, never shown).
 
 export const MAX_TEXT = 4000;
 /** An unacknowledged message is sent again after this long (same clientId, so no duplicate). */
@@ -24,6 +27,28 @@ const PERMANENT = new Set(['INVALID_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'MALFORMED
 
 const ID_CHARS = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** Kinds of stored messages that are not shown to the other side of the conversation. */
+const NOT_FOR_THE_OTHER_SIDE = new Set(['NOTE', 'HIDDEN']);
+
+/** Whether a stored message has something to show (a visitor's HIDDEN stand-ins have not). */
+export function isShown(message) {
+  return message.kind !== 'HIDDEN';
+}
+
+/** An attachment description from the server or the outbox, or null when it does not look like one. */
+function attachmentOf(a) {
+  if (!a || typeof a !== 'object' || typeof a.id !== 'string' || !ID_CHARS.test(a.id)) return null;
+  return {
+    id: a.id,
+    name: typeof a.name === 'string' ? a.name : '',
+    contentType: typeof a.contentType === 'string' ? a.contentType : 'application/octet-stream',
+    size: Number.isFinite(a.size) ? a.size : 0,
+    width: Number.isFinite(a.width) ? a.width : null,
+    height: Number.isFinite(a.height) ? a.height : null,
+    thumbnail: a.thumbnail === true,
+  };
+}
+
 /** A client id for one message: a random UUID (letters, digits and dashes). */
 export function newClientId() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -39,6 +64,14 @@ export function checkText(text) {
   return { ok: true, text };
 }
 
+/** What a view shows of an unacknowledged message. */
+function localOf(entry, state) {
+  return {
+    clientId: entry.clientId, text: entry.text, attachment: entry.attachment || null, internal: entry.internal === true,
+    createdAt: entry.createdAt, state,
+  };
+}
+
 /**
  * One conversation as this client knows it. `id` is null for a visitor's conversation that is not
  * started yet (its first message is on the way). Views listen with onChange(fn) → unsubscribe.
@@ -47,7 +80,7 @@ export class Thread {
   constructor(id) {
     this.id = id;
     this.messages = new Map(); // seq → message
-    this.local = new Map(); // clientId → {clientId, text, createdAt, state: 'sending'|'failed', code}
+    this.local = new Map(); // clientId → {clientId, text, attachment, internal, createdAt, state: 'sending'|'failed', code}
     this.contiguous = 0; // every seq in 1..contiguous is present
     this.maxSeq = 0;
     this.otherReadSeq = 0; // how far the other side has read
@@ -92,10 +125,15 @@ export class Thread {
     return { stored, local };
   }
 
-  /** The highest seq of a stored message sent by `kind` (the viewer's side), 0 when none. */
+  /**
+   * The highest seq of a stored message sent by `kind` (the viewer's side) that the other side can see
+   * (internal notes excepted), 0 when none.
+   */
   lastSeqOf(kind) {
     let best = 0;
-    for (const m of this.messages.values()) if (m.senderKind === kind && m.seq > best) best = m.seq;
+    for (const m of this.messages.values()) {
+      if (m.senderKind === kind && m.seq > best && !NOT_FOR_THE_OTHER_SIDE.has(m.kind)) best = m.seq;
+    }
     return best;
   }
 }
@@ -222,12 +260,16 @@ export class ChatClient {
     const now = Date.now();
     this.outbox = (Array.isArray(list) ? list : []).filter((e) => e && typeof e.clientId === 'string'
       && ID_CHARS.test(e.clientId) && typeof e.text === 'string'
-      && now - Date.parse(e.createdAt || 0) < OUTBOX_MAX_AGE_MS);
+      && now - Date.parse(e.createdAt || 0) < OUTBOX_MAX_AGE_MS
+      // An attachment or a note belongs to a started conversation.
+      && (e.conversationId || (!e.attachment && !e.internal)));
     for (const e of this.outbox) {
       e.lastTry = 0;
+      e.attachment = attachmentOf(e.attachment);
+      e.internal = e.internal === true;
       const t = this.threadOf(e);
       if (!e.conversationId) t.startId = e.startId;
-      t.local.set(e.clientId, { clientId: e.clientId, text: e.text, createdAt: e.createdAt, state: 'sending' });
+      t.local.set(e.clientId, localOf(e, 'sending'));
     }
   }
 
@@ -244,18 +286,37 @@ export class ChatClient {
     return entry.conversationId ? this.thread(entry.conversationId) : this.draftThread();
   }
 
-  /** Sends a message into a thread: shown at once as "sending", kept until acknowledged. */
-  sendText(thread, text) {
+  /**
+   * Sends a message into a thread: shown at once as "sending", kept until acknowledged. `internal` (agents,
+   * started conversations only) makes it a note that only agents see.
+   */
+  sendText(thread, text, { internal = false } = {}) {
+    return this.queue(thread, { text, attachment: null, internal: internal === true && Boolean(thread.id) });
+  }
+
+  /**
+   * Sends an uploaded attachment (see chat-upload.js) into a started conversation, with an optional caption.
+   */
+  sendAttachment(thread, attachment, caption = '') {
+    const a = attachmentOf(attachment);
+    if (!thread.id || !a) throw new Error('an attachment needs a started conversation and an uploaded file');
+    return this.queue(thread, { text: caption, attachment: a, internal: false });
+  }
+
+  queue(thread, { text, attachment, internal }) {
     this.stopTyping();
     const clientId = newClientId();
-    const entry = { clientId, conversationId: thread.id, startId: null, text, createdAt: new Date().toISOString(), lastTry: 0 };
+    const entry = {
+      clientId, conversationId: thread.id, startId: null, text, attachment, internal,
+      createdAt: new Date().toISOString(), lastTry: 0,
+    };
     if (!thread.id) {
       if (!thread.startId) thread.startId = clientId;
       entry.startId = thread.startId;
     }
     this.outbox.push(entry);
     this.saveOutbox();
-    thread.local.set(clientId, { clientId, text, createdAt: entry.createdAt, state: 'sending' });
+    thread.local.set(clientId, localOf(entry, 'sending'));
     thread.changed('local');
     this.trySend(entry);
     return clientId;
@@ -267,7 +328,10 @@ export class ChatClient {
     if (!local || local.state !== 'failed') return;
     local.state = 'sending';
     delete local.code;
-    const entry = { clientId, conversationId: thread.id, startId: null, text: local.text, createdAt: local.createdAt, lastTry: 0 };
+    const entry = {
+      clientId, conversationId: thread.id, startId: null, text: local.text, attachment: local.attachment,
+      internal: local.internal, createdAt: local.createdAt, lastTry: 0,
+    };
     if (!thread.id) {
       if (!thread.startId || !this.outbox.some((e) => e.clientId === thread.startId)) thread.startId = clientId;
       entry.startId = thread.startId;
@@ -290,6 +354,8 @@ export class ChatClient {
     let frame;
     if (entry.conversationId) {
       frame = { type: 'chat.send', conversationId: entry.conversationId, clientId: entry.clientId, text: entry.text };
+      if (entry.attachment) frame.attachmentId = entry.attachment.id;
+      if (entry.internal) frame.internal = true;
     } else if (entry.clientId === entry.startId) {
       frame = { type: 'chat.start', clientId: entry.clientId, text: entry.text };
     } else {

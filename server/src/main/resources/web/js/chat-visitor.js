@@ -10,8 +10,10 @@ import { langSwitch, mountScreen, setTitle } from './layout.js';
 import { clearMessage, ClientError, showMessage } from './messages.js';
 import { field, onSubmit, requireEmail, requireValue, submitButton } from './forms.js';
 import { createSocket, socketUrl } from './socket.js';
-import { ChatClient } from './chat-client.js';
+import { ChatClient, isShown } from './chat-client.js';
 import { createThreadView, showChatError } from './chat-view.js';
+import { createMediaCache } from './chat-media.js';
+import { Uploads } from './chat-upload.js';
 
 const IDENTITY_KEY = 'romotica.visitor';
 const OUTBOX_KEY = 'romotica.visitor.outbox';
@@ -168,7 +170,9 @@ async function startSession({ fresh = false } = {}) {
 
   const socket = createSocket(socketUrl(`?visitor=${encodeURIComponent(identity.token)}`));
   const client = new ChatClient({ socket, kind: 'VISITOR', myId: identity.visitorId, outboxKey: OUTBOX_KEY });
-  session = { socket, client, conversations: new Map(), unread: new Map(), refreshTimer: null, mode: null, offs: [] };
+  const token = identity.token;
+  const uploads = new Uploads({ client, headers: () => ({ 'X-Visitor-Token': token }), visitor: true });
+  session = { socket, client, uploads, conversations: new Map(), unread: new Map(), refreshTimer: null, mode: null, offs: [] };
   for (const c of list || []) session.conversations.set(c.id, c);
 
   buildScreens();
@@ -222,6 +226,12 @@ function buildScreens() {
       return c && c.status === 'RESOLVED' ? 'chat.banner.resolved.visitor' : null;
     },
     emptyKey: 'chat.empty.visitor',
+    media: createMediaCache({
+      headers: () => ({ 'X-Visitor-Token': identity ? identity.token : '' }),
+      credentials: 'omit',
+      localBlob: (id) => s.uploads.localBlobs.get(id),
+    }),
+    uploads: s.uploads,
   });
   const back = h('button', { type: 'button', id: 'back-to-list', class: 'btn btn-ghost btn-small' },
     icon('back'), h('span', { t: 'chat.back' }));
@@ -250,7 +260,7 @@ function wireSession() {
       if (!c.lastMessageAt || message.createdAt > c.lastMessageAt) c.lastMessageAt = message.createdAt;
     }
     const seeing = session.view.thread() === thread && visible();
-    if (live && !mine && message.senderKind === 'AGENT' && !seeing) {
+    if (live && !mine && message.senderKind === 'AGENT' && isShown(message) && !seeing) {
       session.unread.set(message.conversationId, (session.unread.get(message.conversationId) || 0) + 1);
       reportUnread();
     }
@@ -305,6 +315,7 @@ function forget() {
   if (session) {
     for (const off of session.offs) off();
     session.view.destroy();
+    session.uploads.dispose();
     session.client.dispose();
     session.socket.stop();
     clearTimeout(session.refreshTimer);

@@ -3,7 +3,7 @@
 // left, the open conversation on the right. Unread counts are kept per agent in localStorage: messages
 // with a seq above what this agent last saw, not counting the agent's own.
 
-import { api, enc } from './api.js';
+import { api, currentCsrfToken, enc } from './api.js';
 import { h, icon, renderDate, setText } from './dom.js';
 import { onLanguageChange, t } from './i18n.js';
 import { setTitleBadge } from './layout.js';
@@ -11,6 +11,8 @@ import { showError } from './messages.js';
 import { setAddress } from './router.js';
 import { ChatClient } from './chat-client.js';
 import { createThreadView, showChatError } from './chat-view.js';
+import { createMediaCache, summary } from './chat-media.js';
+import { Uploads } from './chat-upload.js';
 
 const STATUSES = ['OPEN', 'PENDING', 'RESOLVED'];
 /** Statuses whose lists are loaded at start, so counts and badges are right from any pane. */
@@ -35,8 +37,14 @@ let store = null;
 export function startChats({ user, socket, openPane, setNavBadge }) {
   stopChats();
   const client = new ChatClient({ socket, kind: 'AGENT', myId: user.id, outboxKey: OUTBOX_KEY + user.id });
+  // Uploads go on while the agent looks at another pane; the console's cookie and CSRF token authorise them.
+  const uploads = new Uploads({
+    client,
+    headers: () => ({ 'X-CSRF-Token': currentCsrfToken() || '' }),
+    refreshAuth: () => api('GET', '/api/auth/me'),
+  });
   store = {
-    user, socket, client, openPane, setNavBadge,
+    user, socket, client, uploads, openPane, setNavBadge,
     convs: new Map(), // id → conversation
     missing: new Set(), // ids a refresh did not find (e.g. resolved, not loaded): no refetch storm
     read: loadReadMarks(user.id), // id → seq this agent has seen
@@ -63,6 +71,7 @@ export function startChats({ user, socket, openPane, setNavBadge }) {
 export function stopChats() {
   if (!store) return;
   for (const off of store.offs) off();
+  store.uploads.dispose();
   store.client.dispose();
   clearTimeout(store.refreshTimer);
   if (store.saveTimer) {
@@ -292,7 +301,8 @@ function announce(message, thread) {
   if (!('Notification' in window) || Notification.permission !== 'granted') return;
   const c = store.convs.get(message.conversationId);
   const name = message.senderName || (c && c.visitorName) || t('chat.visitor');
-  const body = message.body.length > NOTIFICATION_TEXT_MAX ? `${message.body.slice(0, NOTIFICATION_TEXT_MAX)}…` : message.body;
+  const text = summary(message);
+  const body = text.length > NOTIFICATION_TEXT_MAX ? `${text.slice(0, NOTIFICATION_TEXT_MAX)}…` : text;
   try {
     const n = new Notification(t('chats.notification.title', { name }), { body, tag: message.conversationId, lang: document.documentElement.lang });
     n.addEventListener('click', () => {
@@ -379,6 +389,9 @@ export function renderChats(container, ctx) {
       return c && c.status === 'RESOLVED' ? 'chat.banner.resolved' : null;
     },
     emptyKey: 'chat.empty.agent',
+    media: createMediaCache({ credentials: 'same-origin', localBlob: (id) => store && store.uploads.localBlobs.get(id) }),
+    uploads: store.uploads,
+    notes: true,
   });
   const back = h('button', { type: 'button', class: 'btn btn-ghost btn-small chats-back' }, icon('back'), h('span', { t: 'chats.back' }));
   back.addEventListener('click', () => closeConversation());

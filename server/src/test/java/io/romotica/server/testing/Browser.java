@@ -95,11 +95,12 @@ public final class Browser implements AutoCloseable {
         return new Options();
     }
 
-    /** How to start a browser: language and window size. */
+    /** How to start a browser: language, window size and whether it has a (fake) microphone and camera. */
     public static final class Options {
         private String language = "en-US";
         private int width = 1280;
         private int height = 900;
+        private boolean fakeMedia = false;
 
         /** A BCP 47 tag such as {@code tr-TR}: the UI language Chromium reports and sends. */
         public Options language(String tag) {
@@ -111,6 +112,15 @@ public final class Browser implements AutoCloseable {
         public Options size(int width, int height) {
             this.width = width;
             this.height = height;
+            return this;
+        }
+
+        /**
+         * Gives the page Chromium's fake microphone and camera (a beep and a test pattern) and grants
+         * getUserMedia without a prompt.
+         */
+        public Options fakeMedia() {
+            this.fakeMedia = true;
             return this;
         }
 
@@ -142,6 +152,9 @@ public final class Browser implements AutoCloseable {
                     // Trust exactly this server's key; every other certificate error still fails.
                     "--ignore-certificate-errors-spki-list="
                             + spkiSha256(server.dataDir().resolve("tls/server.crt")));
+            if (fakeMedia) {
+                options.addArguments("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream");
+            }
             options.setExperimentalOption(
                     "prefs",
                     Map.of("intl.accept_languages", primary.equals(language) ? language : language + "," + primary));
