@@ -36,6 +36,9 @@ import io.romotica.server.config.ServerConfig;
 import io.romotica.server.ops.HealthCheck;
 import io.romotica.server.ops.OpsRoutes;
 import io.romotica.server.realtime.Broadcaster;
+import io.romotica.server.realtime.Connections;
+import io.romotica.server.realtime.EventStreamRoutes;
+import io.romotica.server.realtime.FrameDispatcher;
 import io.romotica.server.realtime.RealtimeSocket;
 import io.romotica.server.settings.SettingsRoutes;
 import io.romotica.server.settings.SettingsService;
@@ -62,7 +65,7 @@ public final class RomoticaServer implements AutoCloseable {
     private final ServerConfig config;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private WebServer web;
-    private RealtimeSocket socket;
+    private Connections connections;
     private AccountService accounts;
     private Database database;
 
@@ -99,6 +102,7 @@ public final class RomoticaServer implements AutoCloseable {
         RateLimiter authLimiter;
         RateLimiter visitorLimiter;
         RateLimiter messageLimiter;
+        RateLimiter ticketUses;
         Optional<Redis> redis = Optional.empty();
         if (config.redis().enabled()) {
             Redis r = Redis.connect(config.redis());
@@ -109,12 +113,14 @@ public final class RomoticaServer implements AutoCloseable {
             authLimiter = RateLimiter.redis(r, "auth", config.auth().rateLimitPerMinute());
             visitorLimiter = RateLimiter.redis(r, "visitors", config.chat().newVisitorsPerMinute());
             messageLimiter = RateLimiter.redis(r, "messages", config.chat().messagesPerMinute());
+            ticketUses = RateLimiter.redis(r, "stream-tickets", 1);
         } else {
             bus = new LocalEventBus();
             attempts = new LocalAttemptCounter(clock);
             authLimiter = RateLimiter.local(config.auth().rateLimitPerMinute());
             visitorLimiter = RateLimiter.local(config.chat().newVisitorsPerMinute());
             messageLimiter = RateLimiter.local(config.chat().messagesPerMinute());
+            ticketUses = RateLimiter.local(1);
         }
         resources.add(bus);
 
@@ -135,16 +141,16 @@ public final class RomoticaServer implements AutoCloseable {
         FrameCodec codec = new FrameCodec();
         Broadcaster broadcaster = new Broadcaster(bus, codec);
         ChatService chat = new ChatService(database.jdbi(), new VisitorTokens(secretKey), broadcaster, ids, clock);
-        socket = new RealtimeSocket(
+        connections = new Connections(bus, broadcaster, meters);
+        FrameDispatcher dispatcher = new FrameDispatcher(new ChatSocket(chat, messageLimiter), codec, clock);
+        RealtimeSocket socket = new RealtimeSocket(
                 auth,
                 chat::visitor,
-                new ChatSocket(chat, messageLimiter),
-                bus,
-                broadcaster,
+                connections,
+                dispatcher,
                 codec,
                 clock,
-                config.http().publicUrl(),
-                meters);
+                config.http().publicUrl());
 
         List<HealthCheck> checks = new ArrayList<>();
         checks.add(check("database", () -> database.ping(), database.isPostgres() ? "postgresql" : "h2"));
@@ -158,6 +164,17 @@ public final class RomoticaServer implements AutoCloseable {
         new AuditRoutes(audit).register(api);
         new SettingsRoutes(settings).register(api);
         new ChatRoutes(chat, visitorLimiter).register(api);
+        new EventStreamRoutes(
+                        chat::visitor,
+                        connections,
+                        dispatcher,
+                        secretKey,
+                        ticketUses,
+                        ids,
+                        codec,
+                        clock,
+                        config.http().publicUrl())
+                .register(api);
         new OpsRoutes(checks, meters, config.ops().metricsToken()).register(api);
 
         web = new WebServer(
@@ -223,11 +240,13 @@ public final class RomoticaServer implements AutoCloseable {
         return database;
     }
 
-    /** Graceful stop: tell socket clients, let open requests finish (shutdown.grace), then close resources. */
+    /**
+     * Graceful stop: refuse new requests, say {@code bye} to realtime clients (WebSocket and SSE) and close
+     * their connections, let open requests finish (shutdown.grace), then close resources.
+     */
     public void stop() {
         log.info("stopping: draining connections");
-        socket.closeAll();
-        web.stop();
+        web.stop(connections::closeAll);
         closeResources();
         log.info("stopped");
     }
