@@ -12,6 +12,11 @@ export function clearCsrfToken() {
   csrfToken = null;
 }
 
+/** The CSRF token the next state-changing request will carry (null before the first /api/auth/me). */
+export function currentCsrfToken() {
+  return csrfToken;
+}
+
 /**
  * Called with the error when a request answers 401 UNAUTHENTICATED/SESSION_EXPIRED. Returning true marks
  * the error as handled (the caller then shows nothing of its own).
