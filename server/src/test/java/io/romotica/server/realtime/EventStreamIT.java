@@ -368,11 +368,18 @@ class EventStreamIT {
         assertThat(postFrames(admin.client(), connection, "{\"type\":\"ping\"}", Map.of())
                         .status())
                 .isEqualTo(200);
+        assertThat(admin.client()
+                        .get("/api/auth/me")
+                        .json()
+                        .get("authenticated")
+                        .asBoolean())
+                .as("still signed in after 20 minutes")
+                .isTrue();
         server.clock().advance(Duration.ofMinutes(11));
         assertThat(admin.client()
                         .get("/api/auth/me")
                         .json()
-                        .path("authenticated")
+                        .get("authenticated")
                         .asBoolean())
                 .as("30 minutes idle although pings were posted")
                 .isFalse();
