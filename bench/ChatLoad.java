@@ -247,10 +247,12 @@ public class ChatLoad {
         }
         // Throughput before latency: it also warms up both servers (JIT) before the latency figures.
         if (todo.contains("throughput")) {
+            waitServerIdle();
             throughputPhase();
             closeAll();
         }
         if (todo.contains("latency")) {
+            waitServerIdle();
             latencyPhase(idleTokens, roomTokens);
             closeAll();
         }
@@ -267,6 +269,27 @@ public class ChatLoad {
                     }
                 });
             }
+        }
+    }
+
+    /**
+     * Waits (at most 120 s) until the server uses under 5% of a core, so work left over from the previous
+     * phase (e.g. a delivery backlog) does not run into the next one.
+     */
+    void waitServerIdle() throws InterruptedException {
+        long start = System.nanoTime();
+        double before = serverCpuSeconds();
+        while (System.nanoTime() - start < 120_000_000_000L) {
+            Thread.sleep(1000);
+            double now = serverCpuSeconds();
+            if (now - before < 0.05) {
+                break;
+            }
+            before = now;
+        }
+        double waited = (System.nanoTime() - start) / 1e9;
+        if (waited > 1.5) {
+            System.out.printf("  waited %.0f s for the server to go idle%n", waited);
         }
     }
 

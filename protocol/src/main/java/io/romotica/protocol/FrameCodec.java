@@ -10,10 +10,13 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -116,6 +119,30 @@ public final class FrameCodec {
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new FrameException(FrameException.INVALID_INPUT, "invalid " + typeNode.asText() + " frame", ref);
         }
+    }
+
+    /**
+     * The frames of a batch, for transports that carry several client frames in one message (the HTTP
+     * upstream of the SSE fallback): the elements of a JSON array, each as its own text, or {@code text}
+     * itself when it is not a JSON array. Decode each with {@link #decode}, so every element is judged
+     * alone: {@code [1, {"type":"ping"}]} is one malformed frame and one ping.
+     */
+    public List<String> splitBatch(String text) {
+        if (text == null || !text.stripLeading().startsWith("[")) {
+            return List.of(text == null ? "" : text);
+        }
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            return List.of(text);
+        }
+        if (!(tree instanceof ArrayNode array)) {
+            return List.of(text);
+        }
+        List<String> frames = new ArrayList<>(array.size());
+        array.forEach(element -> frames.add(element.toString()));
+        return frames;
     }
 
     /** Encodes a server frame with its {@code type} first. */

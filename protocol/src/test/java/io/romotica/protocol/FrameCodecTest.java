@@ -75,4 +75,19 @@ class FrameCodecTest {
             assertThat(codec.typeName(c)).as(c.getSimpleName()).isNotBlank();
         }
     }
+
+    @Test
+    void aBatchIsSplitIntoFramesThatAreJudgedOneByOne() {
+        assertThat(codec.splitBatch("[{\"type\":\"ping\",\"ref\":\"a\"}, 1, {\"type\":\"nope\"}]"))
+                .containsExactly("{\"type\":\"ping\",\"ref\":\"a\"}", "1", "{\"type\":\"nope\"}");
+        assertThat(codec.splitBatch("[]")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {"{\"type\":\"ping\"}", "not json", "[not json", "''"})
+    void anythingButAJsonArrayIsOneFrame(String text) {
+        assertThat(codec.splitBatch(text)).containsExactly(text);
+    }
 }

@@ -40,6 +40,9 @@ import io.romotica.server.config.ServerConfig;
 import io.romotica.server.ops.HealthCheck;
 import io.romotica.server.ops.OpsRoutes;
 import io.romotica.server.realtime.Broadcaster;
+import io.romotica.server.realtime.Connections;
+import io.romotica.server.realtime.EventStreamRoutes;
+import io.romotica.server.realtime.FrameDispatcher;
 import io.romotica.server.realtime.RealtimeSocket;
 import io.romotica.server.settings.SettingsRoutes;
 import io.romotica.server.settings.SettingsService;
@@ -69,7 +72,7 @@ public final class RomoticaServer implements AutoCloseable {
     private final ServerConfig config;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private WebServer web;
-    private RealtimeSocket socket;
+    private Connections connections;
     private AccountService accounts;
     private Database database;
 
@@ -107,6 +110,7 @@ public final class RomoticaServer implements AutoCloseable {
         RateLimiter visitorLimiter;
         RateLimiter messageLimiter;
         RateLimiter uploadLimiter;
+        RateLimiter ticketUses;
         Optional<Redis> redis = Optional.empty();
         if (config.redis().enabled()) {
             Redis r = Redis.connect(config.redis());
@@ -118,6 +122,7 @@ public final class RomoticaServer implements AutoCloseable {
             visitorLimiter = RateLimiter.redis(r, "visitors", config.chat().newVisitorsPerMinute());
             messageLimiter = RateLimiter.redis(r, "messages", config.chat().messagesPerMinute());
             uploadLimiter = RateLimiter.redis(r, "uploads", config.chat().uploadsPerMinute());
+            ticketUses = RateLimiter.redis(r, "stream-tickets", 1);
         } else {
             bus = new LocalEventBus();
             attempts = new LocalAttemptCounter(clock);
@@ -125,6 +130,7 @@ public final class RomoticaServer implements AutoCloseable {
             visitorLimiter = RateLimiter.local(config.chat().newVisitorsPerMinute());
             messageLimiter = RateLimiter.local(config.chat().messagesPerMinute());
             uploadLimiter = RateLimiter.local(config.chat().uploadsPerMinute());
+            ticketUses = RateLimiter.local(1);
         }
         resources.add(bus);
 
@@ -159,16 +165,16 @@ public final class RomoticaServer implements AutoCloseable {
                 router,
                 ids,
                 clock);
-        socket = new RealtimeSocket(
+        connections = new Connections(bus, broadcaster, meters);
+        FrameDispatcher dispatcher = new FrameDispatcher(new ChatSocket(chat, messageLimiter), codec, clock);
+        RealtimeSocket socket = new RealtimeSocket(
                 auth,
                 chat::visitor,
-                new ChatSocket(chat, messageLimiter),
-                bus,
-                broadcaster,
+                connections,
+                dispatcher,
                 codec,
                 clock,
-                config.http().publicUrl(),
-                meters);
+                config.http().publicUrl());
 
         List<HealthCheck> checks = new ArrayList<>();
         checks.add(check("database", () -> database.ping(), database.isPostgres() ? "postgresql" : "h2"));
@@ -192,6 +198,17 @@ public final class RomoticaServer implements AutoCloseable {
         resources.add(retention);
         retention.start(config.chat().retentionInterval());
         new ChatDeskRoutes(chat, retention, new CannedReplies(database.jdbi(), audit, ids, clock), router, audit)
+                .register(api);
+        new EventStreamRoutes(
+                        chat::visitor,
+                        connections,
+                        dispatcher,
+                        secretKey,
+                        ticketUses,
+                        ids,
+                        codec,
+                        clock,
+                        config.http().publicUrl())
                 .register(api);
         new OpsRoutes(checks, meters, config.ops().metricsToken()).register(api);
 
@@ -258,11 +275,13 @@ public final class RomoticaServer implements AutoCloseable {
         return database;
     }
 
-    /** Graceful stop: tell socket clients, let open requests finish (shutdown.grace), then close resources. */
+    /**
+     * Graceful stop: refuse new requests, say {@code bye} to realtime clients (WebSocket and SSE) and close
+     * their connections, let open requests finish (shutdown.grace), then close resources.
+     */
     public void stop() {
         log.info("stopping: draining connections");
-        socket.closeAll();
-        web.stop();
+        web.stop(connections::closeAll);
         closeResources();
         log.info("stopped");
     }

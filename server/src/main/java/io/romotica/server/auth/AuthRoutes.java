@@ -74,6 +74,7 @@ public final class AuthRoutes {
                         "Who am I: sign-in state and CSRF token",
                         MeResponse.class,
                         this::me)
+                .passive()
                 .post(
                         "/api/auth/login",
                         Access.PUBLIC,

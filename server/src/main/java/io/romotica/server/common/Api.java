@@ -19,7 +19,10 @@ public final class Api {
     /** Request attribute under which the web layer stores the {@link RequestInfo}. */
     public static final String REQUEST_INFO = "romotica.request";
 
-    /** One documented route. {@code request} and {@code response} are null when there is no body. */
+    /**
+     * One documented route. {@code request} and {@code response} are null when there is no body.
+     * {@code activity}: whether a call keeps the caller's session alive (see {@link #passive()}).
+     */
     public record Route(
             HandlerType method,
             String path,
@@ -29,7 +32,13 @@ public final class Api {
             Class<?> request,
             Type response,
             int status,
-            Handler handler) {}
+            Handler handler,
+            boolean activity) {}
+
+    /** The {@code response} of a route that answers a {@code text/event-stream} (see {@link #events}). */
+    public static final class EventStream {
+        private EventStream() {}
+    }
 
     private final List<Route> routes = new ArrayList<>();
     private String tag = "general";
@@ -60,6 +69,32 @@ public final class Api {
         return add(HandlerType.DELETE, path, access, summary, null, null, 204, handler);
     }
 
+    /** A GET route whose handler answers a stream of server-sent events ({@code text/event-stream}). */
+    public Api events(String path, Access access, String summary, Handler handler) {
+        return add(HandlerType.GET, path, access, summary, null, EventStream.class, 200, handler);
+    }
+
+    /**
+     * Marks the route registered last as passive: calling it does not count as activity of the caller's
+     * session, so a client that calls it on a timer (a poll, a heartbeat) cannot keep an unattended session
+     * from timing out.
+     */
+    public Api passive() {
+        Route last = routes.removeLast();
+        routes.add(new Route(
+                last.method(),
+                last.path(),
+                last.access(),
+                last.tag(),
+                last.summary(),
+                last.request(),
+                last.response(),
+                last.status(),
+                last.handler(),
+                false));
+        return this;
+    }
+
     private Api add(
             HandlerType method,
             String path,
@@ -72,7 +107,7 @@ public final class Api {
         if (!path.startsWith("/api/") && !path.startsWith("/health/") && !path.equals("/metrics")) {
             throw new IllegalArgumentException("routes live under /api/ (or are /health/*, /metrics): " + path);
         }
-        routes.add(new Route(method, path, access, tag, summary, request, response, status, handler));
+        routes.add(new Route(method, path, access, tag, summary, request, response, status, handler, true));
         return this;
     }
 

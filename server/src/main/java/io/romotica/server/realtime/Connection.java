@@ -1,36 +1,22 @@
 package io.romotica.server.realtime;
 
-import io.javalin.websocket.WsContext;
-import io.romotica.protocol.FrameCodec;
 import io.romotica.protocol.ServerFrame;
 
-/** One open socket and who holds it. Sends are serialised per connection; safe from any thread. */
-public final class Connection {
-    private final WsContext ws;
-    private final Party party;
-    private final FrameCodec codec;
+/**
+ * One client's realtime channel as a feature sees it, whatever carries it: a WebSocket ({@code /ws}) or the
+ * fallback of a server-sent event stream with frames posted over HTTP ({@code /api/rt/…}). Implementations
+ * are safe to use from any thread.
+ */
+public interface Connection {
+    /** Who holds the connection. */
+    Party party();
 
-    Connection(WsContext ws, Party party, FrameCodec codec) {
-        this.ws = ws;
-        this.party = party;
-        this.codec = codec;
-    }
+    /** Sends one frame to this client; silently dropped when the connection is already gone. */
+    void send(ServerFrame frame);
 
-    public Party party() {
-        return party;
-    }
-
-    public void send(ServerFrame frame) {
-        sendEncoded(codec.encode(frame));
-    }
-
-    synchronized void sendEncoded(String text) {
-        if (ws.session.isOpen()) {
-            ws.send(text);
-        }
-    }
-
-    WsContext ws() {
-        return ws;
-    }
+    /**
+     * Sends {@code bye {reason}} and ends the connection. {@code reason} is a stable code such as
+     * {@code SESSION_REVOKED} (the client must not reconnect) or {@code SHUTDOWN}.
+     */
+    void close(String reason);
 }

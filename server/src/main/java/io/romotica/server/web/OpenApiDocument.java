@@ -67,7 +67,16 @@ final class OpenApiDocument {
             }
             ObjectNode responses = op.putObject("responses");
             ObjectNode ok = responses.putObject(Integer.toString(r.status())).put("description", "success");
-            if (r.response() != null) {
+            if (r.response() == Api.EventStream.class) {
+                ok.putObject("content")
+                        .putObject("text/event-stream")
+                        .putObject("schema")
+                        .put("type", "string")
+                        .put(
+                                "description",
+                                "Server-sent events: each server frame is one event whose data is the frame's "
+                                        + "JSON; events named heartbeat carry only the server time");
+            } else if (r.response() != null) {
                 String mediaType = r.response() == String.class ? mediaTypeOf(r.path()) : "application/json";
                 ok.putObject("content").putObject(mediaType).set("schema", schema(r.response(), schemas));
             }

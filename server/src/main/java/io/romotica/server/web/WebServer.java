@@ -118,7 +118,8 @@ public final class WebServer {
                 null,
                 String.class,
                 200,
-                null));
+                null,
+                true));
         return all;
     }
 
@@ -268,9 +269,9 @@ public final class WebServer {
             }
         }
         String cookie = SessionCookie.read(ctx);
-        // Polling who-am-I is not activity: it must not keep an unattended console signed in.
-        boolean activity = !(route.method() == HandlerType.GET && route.path().equals("/api/auth/me"));
-        SessionState state = cookie == null ? new SessionState.None() : auth.resolve(cookie, activity);
+        // Polls and heartbeats (passive routes) are not activity: they must not keep an unattended console
+        // signed in.
+        SessionState state = cookie == null ? new SessionState.None() : auth.resolve(cookie, route.activity());
         Principal principal = state instanceof SessionState.Active a ? a.principal() : null;
         if (principal != null) {
             ctx.attribute(Api.PRINCIPAL, principal);
@@ -370,11 +371,13 @@ public final class WebServer {
     }
 
     /**
-     * Graceful stop: new requests get 503 UNAVAILABLE (so load balancers move on), requests in flight may
-     * finish for up to {@code shutdown.grace}, then Jetty stops.
+     * Graceful stop: new requests get 503 UNAVAILABLE (so load balancers move on), then {@code whenDraining}
+     * runs (it ends long-lived responses such as event streams, which count as in flight), requests in flight
+     * may finish for up to {@code shutdown.grace}, then Jetty stops.
      */
-    public void stop() {
+    public void stop(Runnable whenDraining) {
         draining = true;
+        whenDraining.run();
         long deadline = System.nanoTime() + config.http().shutdownGrace().toNanos();
         while (inflight.get() > 0 && System.nanoTime() < deadline) {
             try {

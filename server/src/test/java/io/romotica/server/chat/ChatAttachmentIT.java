@@ -380,9 +380,12 @@ class ChatAttachmentIT {
                 .join();
         agentProbe.ack("t1");
 
-        // Live, the visitor's next message is the reply: the note never arrives.
+        // Live, the next agent message the visitor gets is the reply: the note never arrives.
         JsonNode live = v.probe()
-                .next(f -> f.path("type").asText().equals("chat.message"), Duration.ofSeconds(10))
+                .next(
+                        f -> f.path("type").asText().equals("chat.message")
+                                && f.at("/message/senderKind").asText().equals("AGENT"),
+                        Duration.ofSeconds(10))
                 .get("message");
         assertThat(live.get("seq").asLong()).isEqualTo(3);
         assertThat(live.get("body").asText()).isEqualTo("Hoş geldiniz");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.romotica.server.testing.ApiClient;
+import io.romotica.server.testing.EventStreamProbe;
 import io.romotica.server.testing.SocketProbe;
 import io.romotica.server.testing.TestServer;
 import io.romotica.server.testing.TestServer.Account;
@@ -121,6 +122,57 @@ class ClusterIT {
                         Duration.ofSeconds(10))
                 .get("message");
         assertThat(reply.get("body").asText()).isEqualTo("from node B");
+    }
+
+    @Test
+    void aFallbackStreamOnOneNodeTakesFramesPostedToTheOther() throws Exception {
+        Account admin = nodeA.setupAdmin();
+        ApiClient agentOnB = nodeB.login(admin);
+        SocketProbe agentProbe = new SocketProbe();
+        var agentWs = agentOnB.openSocket(agentProbe, null);
+        agentProbe.next("hello");
+
+        String token = nodeA.client()
+                .post("/api/chat/visitors", Map.of("name", "Mina"))
+                .json()
+                .get("token")
+                .asText();
+        String ticket = EventStreamProbe.ticket(nodeB, token);
+        try (EventStreamProbe stream = EventStreamProbe.open(nodeA, null, "?ticket=" + ticket, Map.of())) {
+            String connection = stream.next("hello").get("connectionId").asText();
+            assertThat(EventStreamProbe.refusal(nodeB, null, "?ticket=" + ticket, Map.of())
+                            .status())
+                    .as("a ticket opens one stream in the whole cluster")
+                    .isEqualTo(401);
+
+            var posted = nodeB.client()
+                    .send(
+                            "POST",
+                            "/api/rt/connections/" + connection + "/frames",
+                            "{\"type\":\"chat.start\",\"clientId\":\"m1\",\"text\":\"posted to node B\"}",
+                            Map.of("X-Visitor-Token", token));
+            assertThat(posted.status()).as(posted.body()).isEqualTo(200);
+            JsonNode ack = posted.json().get(0);
+            assertThat(ack.get("type").asText()).isEqualTo("chat.ack");
+            String c = ack.at("/message/conversationId").asText();
+            assertThat(agentProbe
+                            .next(f -> f.path("type").asText().equals("chat.message"), Duration.ofSeconds(10))
+                            .at("/message/body")
+                            .asText())
+                    .isEqualTo("posted to node B");
+
+            agentWs.sendText(
+                            "{\"type\":\"chat.send\",\"conversationId\":\"" + c
+                                    + "\",\"clientId\":\"b1\",\"text\":\"via the bus to node A\"}",
+                            true)
+                    .join();
+            JsonNode reply = stream.next(
+                            f -> f.path("type").asText().equals("chat.message")
+                                    && f.at("/message/seq").asLong() == 2,
+                            Duration.ofSeconds(10))
+                    .get("message");
+            assertThat(reply.get("body").asText()).isEqualTo("via the bus to node A");
+        }
     }
 
     @Test

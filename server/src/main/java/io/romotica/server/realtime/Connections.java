@@ -1,0 +1,98 @@
+package io.romotica.server.realtime;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.romotica.protocol.ServerFrame;
+import io.romotica.server.auth.AuthService;
+import io.romotica.server.bus.EventBus;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The realtime connections open on this node, over both transports (WebSocket and SSE fallback): delivers
+ * the frames {@link Broadcaster} publishes on the bus to the matching ones, announces agents' presence
+ * (an agent's first connection on this node: {@code online}; their last one closing: {@code offline},
+ * whatever the transport), closes a revoked session's connections and says {@code bye} to everyone at
+ * shutdown. Thread-safe.
+ */
+public final class Connections {
+    private final Broadcaster broadcaster;
+    private final Map<String, LiveConnection> open = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> agentsOnline = new ConcurrentHashMap<>();
+
+    public Connections(EventBus bus, Broadcaster broadcaster, MeterRegistry meters) {
+        this.broadcaster = broadcaster;
+        Gauge.builder("romotica.websocket.connections", () -> count("websocket"))
+                .description("Open WebSocket connections on this node")
+                .register(meters);
+        Gauge.builder("romotica.sse.connections", () -> count("sse"))
+                .description("Open server-sent event streams (the fallback transport) on this node")
+                .register(meters);
+        bus.subscribe(Broadcaster.AGENTS_TOPIC, this::toAllAgents);
+        bus.subscribe(Broadcaster.AUDIENCE_TOPIC, this::toAudience);
+        bus.subscribe(AuthService.SESSION_REVOKED_TOPIC, this::closeSession);
+    }
+
+    private long count(String transport) {
+        return open.values().stream()
+                .filter(c -> c.transport().equals(transport))
+                .count();
+    }
+
+    /** A connection has said {@code hello}: from now on it gets fan-out frames. */
+    void opened(LiveConnection c) {
+        open.put(c.id(), c);
+        if (c.party() instanceof Party.Agent agent
+                && agentsOnline
+                                .computeIfAbsent(agent.id(), k -> new AtomicInteger())
+                                .incrementAndGet()
+                        == 1) {
+            broadcaster.toAgents(new ServerFrame.Presence(agent.id(), agent.name(), "online"));
+        }
+    }
+
+    /** A connection is gone (either side closed it); calling this twice is harmless. */
+    void closed(LiveConnection c) {
+        if (!open.remove(c.id(), c) || !(c.party() instanceof Party.Agent agent)) {
+            return;
+        }
+        AtomicInteger n = agentsOnline.get(agent.id());
+        if (n != null && n.decrementAndGet() == 0) {
+            agentsOnline.remove(agent.id(), n);
+            broadcaster.toAgents(new ServerFrame.Presence(agent.id(), agent.name(), "offline"));
+        }
+    }
+
+    /** The open connection with this id on this node, or null. */
+    LiveConnection get(String id) {
+        return open.get(id);
+    }
+
+    private void toAllAgents(String encodedFrame) {
+        open.values().stream().filter(c -> c.party() instanceof Party.Agent).forEach(c -> c.sendEncoded(encodedFrame));
+    }
+
+    /** Payload: visitor id, newline, encoded frame; goes to all agents and that visitor's connections. */
+    private void toAudience(String payload) {
+        int nl = payload.indexOf('\n');
+        String visitorId = payload.substring(0, nl);
+        String frame = payload.substring(nl + 1);
+        open.values().stream()
+                .filter(c -> c.party() instanceof Party.Agent
+                        || c.party() instanceof Party.Visitor v && v.id().equals(visitorId))
+                .forEach(c -> c.sendEncoded(frame));
+    }
+
+    private void closeSession(String sessionId) {
+        open.values().stream()
+                .filter(c -> c.party() instanceof Party.Agent a
+                        && a.principal().sessionId().equals(sessionId))
+                .forEach(c -> c.close(LiveConnection.SESSION_REVOKED));
+    }
+
+    /** Tells every client on this node that it is going away (shutdown) and closes every connection. */
+    public void closeAll() {
+        open.values().forEach(c -> c.close(LiveConnection.SHUTDOWN));
+    }
+}
