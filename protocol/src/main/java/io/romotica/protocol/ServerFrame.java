@@ -22,7 +22,15 @@ public sealed interface ServerFrame {
     @JsonTypeName("error")
     record Error(String code, String message, String ref) implements ServerFrame {}
 
-    /** An agent's presence changed (online / offline). */
+    /** Whether a visitor has the chat open anywhere (any node, any tab). */
+    @JsonTypeName("visitor.presence")
+    record VisitorPresence(String visitorId, boolean online) implements ServerFrame {}
+
+    /** To visitors: whether an agent is online to answer now (otherwise messages wait for one). */
+    @JsonTypeName("chat.availability")
+    record ChatAvailability(boolean available) implements ServerFrame {}
+
+    /** An agent's presence across the cluster changed: {@code online}, {@code away} or {@code offline}. */
     @JsonTypeName("presence")
     record Presence(String userId, String name, String status) implements ServerFrame {}
 

@@ -25,6 +25,7 @@ import io.romotica.server.bus.RateLimiter;
 import io.romotica.server.bus.Redis;
 import io.romotica.server.bus.RedisAttemptCounter;
 import io.romotica.server.bus.RedisEventBus;
+import io.romotica.server.chat.AgentPresence;
 import io.romotica.server.chat.CannedReplies;
 import io.romotica.server.chat.ChatDeskRoutes;
 import io.romotica.server.chat.ChatRetention;
@@ -43,6 +44,7 @@ import io.romotica.server.realtime.Broadcaster;
 import io.romotica.server.realtime.Connections;
 import io.romotica.server.realtime.EventStreamRoutes;
 import io.romotica.server.realtime.FrameDispatcher;
+import io.romotica.server.realtime.Presence;
 import io.romotica.server.realtime.RealtimeSocket;
 import io.romotica.server.settings.SettingsRoutes;
 import io.romotica.server.settings.SettingsService;
@@ -165,8 +167,22 @@ public final class RomoticaServer implements AutoCloseable {
                 router,
                 ids,
                 clock);
-        connections = new Connections(bus, broadcaster, meters);
-        FrameDispatcher dispatcher = new FrameDispatcher(new ChatSocket(chat, messageLimiter), codec, clock);
+        Presence presence = new Presence(bus, ids.newId());
+        resources.add(presence);
+        router.presence(new AgentPresence() {
+            @Override
+            public java.util.Set<String> available() {
+                return presence.availableAgents();
+            }
+
+            @Override
+            public String statusOf(String agentId) {
+                return presence.statusOf(agentId).name().toLowerCase(java.util.Locale.ROOT);
+            }
+        });
+        presence.onAgentAvailable(agent -> chat.routeWaiting());
+        connections = new Connections(bus, presence, meters);
+        FrameDispatcher dispatcher = new FrameDispatcher(new ChatSocket(chat, messageLimiter), presence, codec, clock);
         RealtimeSocket socket = new RealtimeSocket(
                 auth,
                 chat::visitor,

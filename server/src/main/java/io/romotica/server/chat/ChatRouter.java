@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -38,7 +37,7 @@ public final class ChatRouter {
     private final Strategy strategy;
     private final int defaultCapacity;
     private final Clock clock;
-    private volatile Supplier<Set<String>> available = Set::of;
+    private volatile AgentPresence presence = AgentPresence.NOBODY;
 
     public ChatRouter(Jdbi jdbi, Strategy strategy, int defaultCapacity, Clock clock) {
         this.jdbi = jdbi;
@@ -47,14 +46,25 @@ public final class ChatRouter {
         this.clock = clock;
     }
 
-    /** Where the ids of agents who may take conversations now (online, not away) come from. */
-    public void availableAgents(Supplier<Set<String>> source) {
-        this.available = source;
+    /** Where routing learns who is at their desk. */
+    public void presence(AgentPresence source) {
+        this.presence = source;
     }
 
-    /** An agent as routing and the console see them. */
+    /** Whether any agent is online to answer now. */
+    public boolean anyAvailable() {
+        return !presence.available().isEmpty();
+    }
+
+    /** An agent as routing and the console see them; {@code status} is online, away or offline. */
     public record AgentLoad(
-            String id, String name, int capacity, int open, boolean customCapacity, Instant lastAssignedAt) {}
+            String id,
+            String name,
+            String status,
+            int capacity,
+            int open,
+            boolean customCapacity,
+            Instant lastAssignedAt) {}
 
     /** Every active agent with capacity and open (assigned, not resolved) conversations, by name. */
     public List<AgentLoad> loads() {
@@ -75,6 +85,7 @@ public final class ChatRouter {
                     return new AgentLoad(
                             rs.getString("id"),
                             rs.getString("name"),
+                            presence.statusOf(rs.getString("id")),
                             cap == null ? defaultCapacity : cap,
                             rs.getInt("open_count"),
                             cap != null,
@@ -132,7 +143,7 @@ public final class ChatRouter {
         if (strategy == Strategy.MANUAL) {
             return Optional.empty();
         }
-        Set<String> candidates = available.get();
+        Set<String> candidates = presence.available();
         if (candidates.isEmpty()) {
             return Optional.empty();
         }

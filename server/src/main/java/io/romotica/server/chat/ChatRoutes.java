@@ -48,6 +48,9 @@ public final class ChatRoutes {
         }
     }
 
+    /** Answer of the availability endpoint. */
+    public record Availability(boolean available) {}
+
     public record AssignRequest(String agentId) {
         public AssignRequest {
             agentId = agentId == null || agentId.isBlank() ? null : Check.text("agentId", agentId, 40);
@@ -69,6 +72,12 @@ public final class ChatRoutes {
                         VisitorRequest.class,
                         ChatService.NewVisitor.class,
                         this::createVisitor)
+                .get(
+                        "/api/chat/availability",
+                        Access.PUBLIC,
+                        "Whether an agent is online to answer now (otherwise messages wait for one)",
+                        Availability.class,
+                        ctx -> Api.json(ctx, new Availability(chat.agentsAvailable())))
                 .get(
                         "/api/chat/visitor/conversations",
                         Access.PUBLIC,

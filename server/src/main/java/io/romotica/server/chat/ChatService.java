@@ -337,6 +337,11 @@ public final class ChatService {
         return now;
     }
 
+    /** Whether an agent is online to answer now. */
+    public boolean agentsAvailable() {
+        return router.anyAvailable();
+    }
+
     /** Routes waiting conversations, oldest first, while someone available has room. */
     public void routeWaiting() {
         for (String id : router.waiting(50)) {

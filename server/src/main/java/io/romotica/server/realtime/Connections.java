@@ -7,22 +7,22 @@ import io.romotica.server.auth.AuthService;
 import io.romotica.server.bus.EventBus;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The realtime connections open on this node, over both transports (WebSocket and SSE fallback): delivers
- * the frames {@link Broadcaster} publishes on the bus to the matching ones, announces agents' presence
- * (an agent's first connection on this node: {@code online}; their last one closing: {@code offline},
- * whatever the transport), closes a revoked session's connections and says {@code bye} to everyone at
- * shutdown. Thread-safe.
+ * the frames {@link Broadcaster} publishes on the bus to the matching ones, reports them to {@link Presence}
+ * (which tells this node's connections who is here), closes a revoked session's connections and says
+ * {@code bye} to everyone at shutdown. Thread-safe.
  */
 public final class Connections {
-    private final Broadcaster broadcaster;
+    private final Presence presence;
     private final Map<String, LiveConnection> open = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> agentsOnline = new ConcurrentHashMap<>();
 
-    public Connections(EventBus bus, Broadcaster broadcaster, MeterRegistry meters) {
-        this.broadcaster = broadcaster;
+    public Connections(EventBus bus, Presence presence, MeterRegistry meters) {
+        this.presence = presence;
+        presence.deliverTo(
+                frame -> toLocal(frame, c -> c.party() instanceof Party.Agent),
+                frame -> toLocal(frame, c -> c.party() instanceof Party.Visitor));
         Gauge.builder("romotica.websocket.connections", () -> count("websocket"))
                 .description("Open WebSocket connections on this node")
                 .register(meters);
@@ -43,24 +43,26 @@ public final class Connections {
     /** A connection has said {@code hello}: from now on it gets fan-out frames. */
     void opened(LiveConnection c) {
         open.put(c.id(), c);
-        if (c.party() instanceof Party.Agent agent
-                && agentsOnline
-                                .computeIfAbsent(agent.id(), k -> new AtomicInteger())
-                                .incrementAndGet()
-                        == 1) {
-            broadcaster.toAgents(new ServerFrame.Presence(agent.id(), agent.name(), "online"));
-        }
+        presence.greet(c);
+        presence.connected(c.id(), c.party());
     }
 
     /** A connection is gone (either side closed it); calling this twice is harmless. */
     void closed(LiveConnection c) {
-        if (!open.remove(c.id(), c) || !(c.party() instanceof Party.Agent agent)) {
-            return;
+        if (open.remove(c.id(), c)) {
+            presence.disconnected(c.id(), c.party());
         }
-        AtomicInteger n = agentsOnline.get(agent.id());
-        if (n != null && n.decrementAndGet() == 0) {
-            agentsOnline.remove(agent.id(), n);
-            broadcaster.toAgents(new ServerFrame.Presence(agent.id(), agent.name(), "offline"));
+    }
+
+    private void toLocal(ServerFrame frame, java.util.function.Predicate<LiveConnection> to) {
+        String encoded = null;
+        for (LiveConnection c : open.values()) {
+            if (to.test(c)) {
+                if (encoded == null) {
+                    encoded = c.codec.encode(frame);
+                }
+                c.sendEncoded(encoded);
+            }
         }
     }
 

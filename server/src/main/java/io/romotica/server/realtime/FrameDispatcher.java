@@ -21,12 +21,14 @@ public final class FrameDispatcher {
     private static final Logger log = LoggerFactory.getLogger(FrameDispatcher.class);
 
     private final FrameHandler<ChatFrame> chat;
+    private final Presence presence;
     private final FrameCodec codec;
     private final Clock clock;
 
     /** @param chat handles the chat frame family */
-    public FrameDispatcher(FrameHandler<ChatFrame> chat, FrameCodec codec, Clock clock) {
+    public FrameDispatcher(FrameHandler<ChatFrame> chat, Presence presence, FrameCodec codec, Clock clock) {
         this.chat = chat;
+        this.presence = presence;
         this.codec = codec;
         this.clock = clock;
     }
@@ -37,7 +39,7 @@ public final class FrameDispatcher {
         try {
             frame = codec.decode(text);
             switch (frame) {
-                case SystemFrame system -> handleSystem(c, system);
+                case SystemFrame system -> handleSystem(connectionId, c, system);
                 case ChatFrame chatFrame -> chat.handle(c, chatFrame);
             }
         } catch (FrameException e) {
@@ -55,6 +57,7 @@ public final class FrameDispatcher {
         return switch (frame) {
             case null -> null;
             case SystemFrame.Ping p -> p.ref();
+            case SystemFrame.SetPresence p -> null;
             case ChatFrame.Start s -> s.clientId();
             case ChatFrame.Send s -> s.clientId();
             case ChatFrame.Sync s -> s.conversationId();
@@ -63,9 +66,15 @@ public final class FrameDispatcher {
         };
     }
 
-    private void handleSystem(Connection c, SystemFrame frame) {
+    private void handleSystem(String connectionId, Connection c, SystemFrame frame) {
         switch (frame) {
             case SystemFrame.Ping ping -> c.send(new ServerFrame.Pong(ping.ref(), clock.instant()));
+            case SystemFrame.SetPresence set -> {
+                if (!(c.party() instanceof Party.Agent)) {
+                    throw new AppException(ErrorCode.FORBIDDEN, "only agents set a presence");
+                }
+                presence.setStatus(connectionId, set.status());
+            }
         }
     }
 }
