@@ -31,11 +31,13 @@ let panelOpen = true; // inside the widget: whether its panel shows this page
 
 // --- small helpers ---
 
+/**
+ * The ?lang= the widget passes (tr or en, also as "en-GB"); anything else falls back to the visitor's
+ * stored choice, then the browser's languages (i18n.js detectLanguage).
+ */
 function pickLanguage() {
-  const wanted = (params.get('lang') || '').trim().toLowerCase();
-  if (wanted.startsWith('tr')) return 'tr';
-  if (wanted.startsWith('en')) return 'en';
-  return detectLanguage();
+  const m = /^(tr|en)(-|$)/.exec((params.get('lang') || '').trim().toLowerCase());
+  return m ? m[1] : detectLanguage();
 }
 
 function readJson(storage, key) {
