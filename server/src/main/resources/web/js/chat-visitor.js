@@ -175,7 +175,8 @@ async function startSession({ fresh = false } = {}) {
   const token = identity.token;
   const uploads = new Uploads({ client, headers: () => ({ 'X-Visitor-Token': token }), visitor: true });
   session = { socket, client, uploads, conversations: new Map(), unread: new Map(), refreshTimer: null, mode: null, offs: [] };
-  for (const c of list || []) session.conversations.set(c.id, c);
+  // The list's read pointers (peerReadSeq: how far agents have read) bring back "Seen" after a reload.
+  for (const c of list || []) client.putConversation(session.conversations, c);
 
   buildScreens();
   wireSession();

@@ -212,6 +212,7 @@ async function refresh(statuses, { markMissing = false } = {}) {
   try {
     const answers = await Promise.all(statuses.map((status) => api('GET', `/api/chat/conversations?status=${enc(status)}`)));
     if (store !== s) return;
+    let marksMoved = false;
     answers.forEach((list, i) => {
       const status = statuses[i];
       const seen = new Set();
@@ -219,6 +220,11 @@ async function refresh(statuses, { markMissing = false } = {}) {
         seen.add(c.id);
         s.missing.delete(c.id);
         putConversation(c);
+        // What this agent read on another device (or before localStorage was cleared) counts here too.
+        if (Number.isFinite(c.readSeq) && c.readSeq > (s.read[c.id] || 0)) {
+          s.read[c.id] = c.readSeq;
+          marksMoved = true;
+        }
       }
       for (const [id, c] of s.convs) {
         if (c.status === status && !seen.has(id) && id !== s.openId) s.convs.delete(id);
@@ -229,6 +235,7 @@ async function refresh(statuses, { markMissing = false } = {}) {
     }
     for (const status of statuses) s.loaded.add(status);
     s.failed = false;
+    if (marksMoved) saveReadMarks();
   } catch (err) {
     if (store !== s) return;
     s.failed = true;
