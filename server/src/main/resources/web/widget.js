@@ -2,7 +2,10 @@
  * Romotica live-chat widget. One line on any website:
  *   <script src="https://SERVER/widget.js" defer></script>
  * adds a round chat button (bottom right) that opens a panel with the chat page of SERVER
- * (/chat?embed=1&lang=<the page's language>) in an iframe. Button and panel live in a closed shadow root
+ * (/chat?embed=1&lang=<language>) in an iframe. The language (tr or en) is the script tag's data-lang
+ * attribute if it names one (<script src="…/widget.js" data-lang="en" defer>), else the host page's
+ * <html lang>; with neither, no lang is passed and the chat page follows the visitor's own choice or
+ * browser language (so does the button's label here). Button and panel live in a closed shadow root
  * of a <romotica-widget> element, with their own styles, so the host page's CSS does not reach them and
  * ours does not leak out. The iframe itself is the host element's one light-DOM child, slotted into the
  * panel: its document is isolated anyway (another origin), and this way it is an ordinary frame of the
@@ -39,12 +42,17 @@
     }
   };
 
-  /** tr or en from the host page's <html lang>; null when it names neither. */
-  function pageLanguage() {
-    var tag = (document.documentElement.getAttribute('lang') || '').trim().toLowerCase();
-    if (tag.indexOf('tr') === 0) return 'tr';
-    if (tag.indexOf('en') === 0) return 'en';
+  /** tr or en from a language tag such as "en-GB"; null when it names neither. */
+  function supported(value) {
+    var tag = String(value || '').trim().toLowerCase();
+    if (tag === 'tr' || tag.indexOf('tr-') === 0) return 'tr';
+    if (tag === 'en' || tag.indexOf('en-') === 0) return 'en';
     return null;
+  }
+
+  /** The site's choice: the script tag's data-lang, else the host page's <html lang>; null when neither. */
+  function siteLanguage() {
+    return supported(script.getAttribute('data-lang')) || supported(document.documentElement.getAttribute('lang'));
   }
 
   function browserLanguage() {
@@ -136,7 +144,7 @@
   var panel;
   var frame = null;
   var isOpen = false;
-  var lang = pageLanguage() || browserLanguage();
+  var lang = siteLanguage() || browserLanguage();
 
   function text(key, count) {
     var s = (STRINGS[lang] || STRINGS.en)[key];
@@ -197,8 +205,8 @@
 
   function chatUrl() {
     var url = SERVER + '/chat?embed=1';
-    var pageLang = pageLanguage();
-    if (pageLang) url += '&lang=' + encodeURIComponent(pageLang);
+    var siteLang = siteLanguage();
+    if (siteLang) url += '&lang=' + encodeURIComponent(siteLang);
     return url;
   }
 

@@ -1,4 +1,5 @@
-// Admin pane: tabs for users (with invites), the audit log and organisation settings. The open tab is
+// Admin pane: tabs for users (with invites), live chat (canned replies, agents' capacity), the audit log
+// and organisation settings. The open tab is
 // kept in the address as ?tab= so a reload stays where the admin was.
 
 import { api } from './api.js';
@@ -8,8 +9,9 @@ import { clearMessage, showSuccess, showError } from './messages.js';
 import { setAddress } from './router.js';
 import { renderUsers } from './users.js';
 import { renderAudit } from './audit.js';
+import { renderChatAdmin } from './admin-chat.js';
 
-const TABS = ['users', 'audit', 'settings'];
+const TABS = ['users', 'chat', 'audit', 'settings'];
 
 export function renderAdmin(container, ctx) {
   const wanted = new URLSearchParams(ctx.search || '').get('tab');
@@ -64,6 +66,7 @@ export function renderAdmin(container, ctx) {
     }
     panel.replaceChildren();
     if (name === 'users') renderUsers(panel, ctx);
+    else if (name === 'chat') renderChatAdmin(panel, ctx);
     else if (name === 'audit') renderAudit(panel, ctx);
     else renderSettings(panel);
   }

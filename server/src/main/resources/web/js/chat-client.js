@@ -155,6 +155,7 @@ export class ChatClient {
     this.myId = myId;
     this.outboxKey = outboxKey;
     this.threads = new Map();
+    this.reads = new Map(); // conversation id → {own, peer}: read pointers from list answers
     this.draft = null; // visitor: the conversation being started
     this.viewed = null; // the thread on screen
     this.visible = false; // the viewed thread can be seen (tab visible, pane/panel open)
@@ -188,8 +189,44 @@ export class ChatClient {
       c.lastMessageAt = known.lastMessageAt;
     }
     conversations.set(c.id, c);
+    this.noteReads(c);
     const thread = this.threads.get(c.id);
     if (thread) thread.info = c;
+  }
+
+  /**
+   * Takes the read pointers a list answer carries (readSeq: how far this party has read, on any device;
+   * peerReadSeq: how far the other side has), so "Seen" and read receipts survive a reload. Pointers only
+   * move forward.
+   */
+  noteReads(c) {
+    const peer = Number.isFinite(c.peerReadSeq) ? c.peerReadSeq : 0;
+    const own = Number.isFinite(c.readSeq) ? c.readSeq : 0;
+    const was = this.reads.get(c.id) || { peer: 0, own: 0 };
+    const now = { peer: Math.max(was.peer, peer), own: Math.max(was.own, own) };
+    this.reads.set(c.id, now);
+    const thread = this.threads.get(c.id);
+    if (thread) this.applyReads(thread);
+  }
+
+  applyReads(thread) {
+    const r = this.reads.get(thread.id);
+    if (!r) return;
+    if (r.own > thread.readSent) thread.readSent = r.own;
+    if (r.peer > thread.otherReadSeq) {
+      thread.otherReadSeq = r.peer;
+      thread.changed('read');
+    }
+  }
+
+  /** Forgets a conversation (erased): its thread and what is waiting to be sent to it. */
+  forget(id) {
+    this.threads.delete(id);
+    this.reads.delete(id);
+    const before = this.outbox.length;
+    this.outbox = this.outbox.filter((e) => e.conversationId !== id);
+    if (this.outbox.length !== before) this.saveOutbox();
+    if (this.viewed && this.viewed.id === id) this.viewed = null;
   }
 
   /** Stops listening (leaving the console or forgetting the visitor). */
@@ -222,6 +259,7 @@ export class ChatClient {
     if (!t) {
       t = new Thread(id);
       this.threads.set(id, t);
+      this.applyReads(t);
     }
     return t;
   }

@@ -4,7 +4,9 @@
 // files on the conversation, voice notes, and a tray of files on their way with progress, cancel, errors
 // and retry. The console's composer can also write internal notes. Used by the visitor page and the
 // console's Chats pane with different element ids. Messages show images, players and file chips
-// (chat-media.js); a visitor's HIDDEN stand-ins for notes are never shown.
+// (chat-media.js); a visitor's HIDDEN stand-ins for notes are never shown. In the console, "/" at the
+// start of a word opens the team's canned replies (arrows choose, Enter or Tab inserts, Escape closes),
+// and reveal(seq) scrolls to a message (a search hit) and marks it.
 // Every name and message goes in through textContent; links are built with DOM APIs, http(s) only.
 
 import { h, icon, renderDate, setText } from './dom.js';
@@ -23,6 +25,11 @@ const NEAR_BOTTOM_PX = 48;
 /** Holding the microphone button this long records until it is let go (a shorter press is a click). */
 const HOLD_MS = 350;
 const RECORDER_TICK_MS = 250;
+/** A revealed message (search hit) stays marked this long. */
+const REVEAL_MARK_MS = 4000;
+/** "/shortcut" right before the caret, at the start or after white space (the shortcut may be empty). */
+const CANNED_TRIGGER = /(^|\s)\/([\p{L}\p{N}_-]{0,32})$/u;
+const CANNED_PREVIEW_MAX = 120;
 
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"'`]+/gi;
 const TRAILING = /[.,;:!?'")\]}>]+$/;
@@ -122,9 +129,10 @@ function elapsedText(ms) {
  *   media       createMediaCache(): downloads of attachments (object URLs revoked when the thread changes)
  *   uploads     Uploads (chat-upload.js) or null: attachments can be sent
  *   notes       true: the composer can write internal notes (console)
- * Returns {root, show(thread), thread(), focus(), refresh(), destroy()}.
+ *   canned      {match(typed) → [{id, shortcut, body}], onChange(fn) → off} or null: "/shortcut" suggestions
+ * Returns {root, show(thread), thread(), focus(), refresh(), reveal(seq), destroy()}.
  */
-export function createThreadView({ client, ids, typingKey, bannerFor, emptyKey, media, uploads = null, notes = false }) {
+export function createThreadView({ client, ids, typingKey, bannerFor, emptyKey, media, uploads = null, notes = false, canned = null }) {
   let thread = null;
   let off = null;
   let offTray = null;
@@ -136,6 +144,10 @@ export function createThreadView({ client, ids, typingKey, bannerFor, emptyKey, 
   const byClient = new Map(); // clientId → li of our own messages (reused when a message gets its seq)
   const trayRows = new Map(); // upload key → li
   const cid = (name) => `${ids.composer}-${name}`;
+  let sug = null; // open canned-reply suggestions: {start, end, items, index}
+  let revealSeq = 0; // a message to scroll to once it is shown
+  let revealTimer = null;
+  let offCanned = null;
 
   const banner = h('div', { class: 'chat-banner', role: 'status', hidden: true });
   const log = h('ol', {
@@ -152,6 +164,16 @@ export function createThreadView({ client, ids, typingKey, bannerFor, emptyKey, 
     id: ids.composer, class: 'chat-input', rows: '1', maxlength: String(MAX_TEXT), autocomplete: 'off',
     'aria-describedby': hintId, tattrs: { placeholder: 'chat.composer.placeholder' },
   });
+  const suggestId = cid('canned');
+  const suggest = canned
+    ? h('ul', { id: suggestId, class: 'chat-canned', role: 'listbox', hidden: true, tattrs: { 'aria-label': 'chat.canned.label' } })
+    : null;
+  const suggestStatus = canned ? h('p', { class: 'visually-hidden', role: 'status' }) : null;
+  if (canned) {
+    composer.setAttribute('aria-autocomplete', 'list');
+    composer.setAttribute('aria-controls', suggestId);
+    composer.setAttribute('aria-expanded', 'false');
+  }
   const sendLabel = h('span', { class: 'chat-send-label', t: 'chat.send' });
   const send = h('button', { type: 'submit', id: ids.send, class: 'btn btn-primary chat-send', tattrs: { 'aria-label': 'chat.send' } },
     icon('send'), sendLabel);
@@ -185,6 +207,8 @@ export function createThreadView({ client, ids, typingKey, bannerFor, emptyKey, 
   const row = h('div', { class: 'chat-composer-row' }, composer, send);
   const form = h('form', { class: 'chat-composer', novalidate: true },
     h('label', { for: ids.composer, class: 'visually-hidden', t: 'chat.composer.label' }),
+    suggest,
+    suggestStatus,
     tray,
     noteBanner,
     recorder,
@@ -201,6 +225,7 @@ export function createThreadView({ client, ids, typingKey, bannerFor, emptyKey, 
     submit();
   });
   composer.addEventListener('keydown', (ev) => {
+    if (suggestionKey(ev)) return;
     if (ev.key === 'Enter' && !ev.shiftKey && !ev.altKey && !ev.ctrlKey && !ev.metaKey && !ev.isComposing) {
       ev.preventDefault();
       submit();
@@ -209,6 +234,7 @@ export function createThreadView({ client, ids, typingKey, bannerFor, emptyKey, 
   composer.addEventListener('input', () => {
     fit();
     updateCounter();
+    updateSuggestions();
     // Writing a note is nothing the visitor should hear about.
     if (thread) client.typingInput(thread, !noteMode && composer.value.trim().length > 0);
   });
@@ -222,6 +248,7 @@ export function createThreadView({ client, ids, typingKey, bannerFor, emptyKey, 
     addFiles(files);
   });
   if (uploads) wireAttachments();
+  if (canned) wireCanned();
   if (noteBtn) noteBtn.addEventListener('click', () => setNoteMode(!noteMode, { focus: true }));
   log.addEventListener('click', (ev) => {
     const btn = ev.target.closest('button[data-action]');
@@ -292,6 +319,8 @@ export function createThreadView({ client, ids, typingKey, bannerFor, emptyKey, 
     if (media) media.clear();
     client.stopTyping();
     const changedThread = next !== thread;
+    closeSuggestions();
+    if (changedThread) clearReveal();
     thread = next;
     // A reply is the default in every conversation: a note is chosen each time.
     if (changedThread && noteMode) setNoteMode(false);
@@ -324,7 +353,147 @@ export function createThreadView({ client, ids, typingKey, bannerFor, emptyKey, 
     renderTyping();
     renderBanner();
     renderTools();
-    if (stick) scrollToEnd();
+    if (revealSeq) revealNow();
+    else if (stick) scrollToEnd();
+  }
+
+  // --- revealing a message (a search hit) ---
+
+  function reveal(seq) {
+    clearReveal();
+    revealSeq = Number(seq) || 0;
+    if (revealSeq) revealNow();
+  }
+
+  function revealNow() {
+    const li = rows.get(`s${revealSeq}`);
+    if (!li) return; // not here yet: the sync brings it, render() tries again
+    revealSeq = 0;
+    for (const old of log.querySelectorAll('li.is-hit')) old.classList.remove('is-hit');
+    li.classList.add('is-hit');
+    li.scrollIntoView({ block: 'center' });
+    revealTimer = setTimeout(() => li.classList.remove('is-hit'), REVEAL_MARK_MS);
+  }
+
+  function clearReveal() {
+    revealSeq = 0;
+    clearTimeout(revealTimer);
+    revealTimer = null;
+  }
+
+  // --- canned replies ---
+
+  function wireCanned() {
+    composer.addEventListener('click', () => updateSuggestions());
+    composer.addEventListener('keyup', (ev) => {
+      if (['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(ev.key)) updateSuggestions();
+    });
+    composer.addEventListener('blur', () => closeSuggestions());
+    // A press on a suggestion must not take focus from the composer (which would close the list).
+    suggest.addEventListener('mousedown', (ev) => ev.preventDefault());
+    suggest.addEventListener('click', (ev) => {
+      const li = ev.target.closest('li[data-index]');
+      if (li) insertCanned(Number(li.dataset.index));
+    });
+    offCanned = canned.onChange(() => {
+      if (sug) updateSuggestions();
+    });
+  }
+
+  /** The "/shortcut" being typed right before the caret, or null. */
+  function cannedQuery() {
+    if (!canned || document.activeElement !== composer) return null;
+    const caret = composer.selectionStart;
+    if (caret !== composer.selectionEnd) return null;
+    const m = CANNED_TRIGGER.exec(composer.value.slice(0, caret));
+    if (!m) return null;
+    // The caret must end the word ("/mer|haba" is not a shortcut being typed).
+    const next = composer.value.charAt(caret);
+    if (next && !/\s/.test(next)) return null;
+    return { start: caret - m[2].length - 1, end: caret, typed: m[2] };
+  }
+
+  function updateSuggestions() {
+    if (!canned) return;
+    const q = cannedQuery();
+    const items = q ? canned.match(q.typed) : [];
+    if (!q || items.length === 0) {
+      closeSuggestions();
+      return;
+    }
+    const before = sug && sug.items[sug.index];
+    let index = before ? items.findIndex((r) => r.id === before.id) : 0;
+    if (index < 0) index = 0;
+    const countChanged = !sug || sug.items.length !== items.length;
+    sug = { ...q, items, index };
+    renderSuggestions();
+    if (countChanged) setText(suggestStatus, 'chat.canned.count', { count: items.length });
+  }
+
+  function renderSuggestions() {
+    suggest.replaceChildren(...sug.items.map((r, i) => {
+      const body = r.body.length > CANNED_PREVIEW_MAX ? `${r.body.slice(0, CANNED_PREVIEW_MAX)}…` : r.body;
+      return h('li', {
+        id: `${suggestId}-${i}`, role: 'option', class: 'chat-canned-item', 'aria-selected': String(i === sug.index),
+        dataset: { index: i, shortcut: r.shortcut },
+      },
+      h('span', { class: 'chat-canned-shortcut', text: `/${r.shortcut}` }),
+      h('span', { class: 'chat-canned-body', text: body }));
+    }));
+    suggest.hidden = false;
+    composer.setAttribute('aria-expanded', 'true');
+    composer.setAttribute('aria-activedescendant', `${suggestId}-${sug.index}`);
+    const current = suggest.children[sug.index];
+    if (current) current.scrollIntoView({ block: 'nearest' });
+  }
+
+  function closeSuggestions() {
+    if (!suggest) return;
+    sug = null;
+    suggest.hidden = true;
+    suggest.replaceChildren();
+    composer.setAttribute('aria-expanded', 'false');
+    composer.removeAttribute('aria-activedescendant');
+  }
+
+  /** Handles a key while suggestions are open; true when it was theirs. */
+  function suggestionKey(ev) {
+    if (!sug || ev.isComposing || ev.altKey || ev.ctrlKey || ev.metaKey) return false;
+    const n = sug.items.length;
+    if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+      ev.preventDefault();
+      sug.index = (sug.index + (ev.key === 'ArrowDown' ? 1 : n - 1)) % n;
+      renderSuggestions();
+      return true;
+    }
+    if ((ev.key === 'Enter' || ev.key === 'Tab') && !ev.shiftKey) {
+      ev.preventDefault();
+      insertCanned(sug.index);
+      return true;
+    }
+    if (ev.key === 'Escape') {
+      ev.preventDefault();
+      ev.stopPropagation(); // inside a dialog or the widget, Escape closes only the list
+      closeSuggestions();
+      return true;
+    }
+    return false;
+  }
+
+  /** Puts the reply's text in place of the "/shortcut" typed. */
+  function insertCanned(i) {
+    if (!sug || !sug.items[i]) return;
+    const { start, end } = sug;
+    const body = sug.items[i].body;
+    closeSuggestions();
+    const v = composer.value;
+    composer.value = v.slice(0, start) + body + v.slice(end);
+    const caret = start + body.length;
+    composer.focus();
+    composer.setSelectionRange(caret, caret);
+    fit();
+    updateCounter();
+    if (thread) client.typingInput(thread, !noteMode && composer.value.trim().length > 0);
   }
 
   // --- attachments ---
@@ -807,6 +976,7 @@ export function createThreadView({ client, ids, typingKey, bannerFor, emptyKey, 
     thread: () => thread,
     focus: () => composer.focus(),
     refresh: render,
+    reveal,
     setEnabled(on) {
       enabled = Boolean(on);
       composer.disabled = !enabled;
@@ -818,6 +988,10 @@ export function createThreadView({ client, ids, typingKey, bannerFor, emptyKey, 
     destroy() {
       if (off) off();
       off = null;
+      if (offCanned) offCanned();
+      offCanned = null;
+      closeSuggestions();
+      clearReveal();
       if (offTray) offTray();
       offTray = null;
       cancelRecording();

@@ -31,11 +31,13 @@ let panelOpen = true; // inside the widget: whether its panel shows this page
 
 // --- small helpers ---
 
+/**
+ * The ?lang= the widget passes (tr or en, also as "en-GB"); anything else falls back to the visitor's
+ * stored choice, then the browser's languages (i18n.js detectLanguage).
+ */
 function pickLanguage() {
-  const wanted = (params.get('lang') || '').trim().toLowerCase();
-  if (wanted.startsWith('tr')) return 'tr';
-  if (wanted.startsWith('en')) return 'en';
-  return detectLanguage();
+  const m = /^(tr|en)(-|$)/.exec((params.get('lang') || '').trim().toLowerCase());
+  return m ? m[1] : detectLanguage();
 }
 
 function readJson(storage, key) {
@@ -173,7 +175,8 @@ async function startSession({ fresh = false } = {}) {
   const token = identity.token;
   const uploads = new Uploads({ client, headers: () => ({ 'X-Visitor-Token': token }), visitor: true });
   session = { socket, client, uploads, conversations: new Map(), unread: new Map(), refreshTimer: null, mode: null, offs: [] };
-  for (const c of list || []) session.conversations.set(c.id, c);
+  // The list's read pointers (peerReadSeq: how far agents have read) bring back "Seen" after a reload.
+  for (const c of list || []) client.putConversation(session.conversations, c);
 
   buildScreens();
   wireSession();

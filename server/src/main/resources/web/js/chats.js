@@ -1,18 +1,23 @@
 // The console's live chat: a store that lives as long as the console (so counts, the title badge and
-// notifications work from every pane) and the Chats pane that shows it: conversations by status on the
-// left, the open conversation on the right. Unread counts are kept per agent in localStorage: messages
-// with a seq above what this agent last saw, not counting the agent's own.
+// notifications work from every pane) and the Chats pane that shows it: a search box and conversations by
+// status on the left, the open conversation on the right with its details panel (the visitor's contact
+// details, transcript downloads, transfer to another agent, and for admins erasing the contact). Unread
+// counts are kept per agent in localStorage: messages with a seq above what this agent last saw, not
+// counting the agent's own; list answers carry the agent's read pointer from the server (readSeq), which
+// moves the local mark forward, so counts agree across devices and reloads.
 
-import { api, currentCsrfToken, enc } from './api.js';
+import { api, currentCsrfToken, enc, query } from './api.js';
 import { h, icon, renderDate, setText } from './dom.js';
-import { onLanguageChange, t } from './i18n.js';
+import { formatNumber, onLanguageChange, t } from './i18n.js';
 import { setTitleBadge } from './layout.js';
-import { showError } from './messages.js';
+import { showError, showSuccess } from './messages.js';
 import { setAddress } from './router.js';
 import { ChatClient } from './chat-client.js';
 import { createThreadView, showChatError } from './chat-view.js';
 import { createMediaCache, summary } from './chat-media.js';
 import { Uploads } from './chat-upload.js';
+import { clearCanned, matchCanned, onCannedChange, refreshCanned } from './canned.js';
+import { confirmDialog } from './dialog.js';
 
 const STATUSES = ['OPEN', 'PENDING', 'RESOLVED'];
 /** Statuses whose lists are loaded at start, so counts and badges are right from any pane. */
@@ -25,6 +30,11 @@ const READ_MARKS_MAX = 500;
 const REFRESH_DELAY_MS = 300;
 const BEEP_GAP_MS = 1500;
 const NOTIFICATION_TEXT_MAX = 140;
+/** Typing in the search box searches after this pause (Enter searches at once). */
+const SEARCH_DEBOUNCE_MS = 400;
+const SEARCH_LIMIT = 50;
+/** Query words as the server splits them: letters and digits. */
+const WORD = /[\p{L}\p{N}]+/gu;
 
 let store = null;
 
@@ -60,9 +70,16 @@ export function startChats({ user, socket, openPane, setNavBadge }) {
     audio: null,
     lastBeep: 0,
     offs: [],
+    connectedBefore: false,
+    hints: new Map(), // conversation id → {visitorName} from search hits (conversations not in a list)
+    visitors: new Map(), // visitor id → details, or {gone: true} once erased / not found
+    agents: null, // [{id, name, capacity, open}] for transfers, loaded when the details panel opens
+    detailsOpen: false,
+    exportNotes: false,
   };
   wire();
   refresh(ACTIVE);
+  refreshCanned();
   document.addEventListener('visibilitychange', visibilityChanged);
   document.addEventListener('pointerdown', unlockAudio, true);
   document.addEventListener('keydown', unlockAudio, true);
@@ -83,6 +100,7 @@ export function stopChats() {
   document.removeEventListener('keydown', unlockAudio, true);
   if (store.audio) store.audio.close().catch(() => {});
   store = null;
+  clearCanned();
   setTitleBadge(0);
 }
 
@@ -97,7 +115,12 @@ function wire() {
   offs.push(socket.on('presence', (f) => {
     if (f.userId && f.name) store.names.set(f.userId, f.name);
   }));
-  offs.push(socket.on('hello', () => refresh(store.tab === 'RESOLVED' ? [...ACTIVE, 'RESOLVED'] : ACTIVE)));
+  offs.push(socket.on('hello', () => {
+    refresh(store.tab === 'RESOLVED' ? [...ACTIVE, 'RESOLVED'] : ACTIVE);
+    // Canned replies were loaded at start; after a reconnect, take whatever admins changed meanwhile.
+    if (store.connectedBefore) refreshCanned();
+    store.connectedBefore = true;
+  }));
   offs.push(socket.on('state', (state) => renderConnection(state)));
 }
 
@@ -212,6 +235,7 @@ async function refresh(statuses, { markMissing = false } = {}) {
   try {
     const answers = await Promise.all(statuses.map((status) => api('GET', `/api/chat/conversations?status=${enc(status)}`)));
     if (store !== s) return;
+    let marksMoved = false;
     answers.forEach((list, i) => {
       const status = statuses[i];
       const seen = new Set();
@@ -219,6 +243,11 @@ async function refresh(statuses, { markMissing = false } = {}) {
         seen.add(c.id);
         s.missing.delete(c.id);
         putConversation(c);
+        // What this agent read on another device (or before localStorage was cleared) counts here too.
+        if (Number.isFinite(c.readSeq) && c.readSeq > (s.read[c.id] || 0)) {
+          s.read[c.id] = c.readSeq;
+          marksMoved = true;
+        }
       }
       for (const [id, c] of s.convs) {
         if (c.status === status && !seen.has(id) && id !== s.openId) s.convs.delete(id);
@@ -229,6 +258,7 @@ async function refresh(statuses, { markMissing = false } = {}) {
     }
     for (const status of statuses) s.loaded.add(status);
     s.failed = false;
+    if (marksMoved) saveReadMarks();
   } catch (err) {
     if (store !== s) return;
     s.failed = true;
@@ -392,6 +422,7 @@ export function renderChats(container, ctx) {
     media: createMediaCache({ credentials: 'same-origin', localBlob: (id) => store && store.uploads.localBlobs.get(id) }),
     uploads: store.uploads,
     notes: true,
+    canned: { match: (typed) => matchCanned(typed), onChange: onCannedChange },
   });
   const back = h('button', { type: 'button', class: 'btn btn-ghost btn-small chats-back' }, icon('back'), h('span', { t: 'chats.back' }));
   back.addEventListener('click', () => closeConversation());
@@ -401,23 +432,30 @@ export function renderChats(container, ctx) {
   const assign = h('button', { type: 'button', id: 'chat-assign', class: 'btn btn-secondary btn-small' }, h('span'));
   const resolve = h('button', { type: 'button', id: 'chat-resolve', class: 'btn btn-secondary btn-small' }, icon('check'), h('span', { t: 'chats.resolve' }));
   const reopen = h('button', { type: 'button', id: 'chat-reopen', class: 'btn btn-secondary btn-small' }, h('span', { t: 'chats.reopen' }));
+  const detailsToggle = h('button', {
+    type: 'button', id: 'chat-details-toggle', class: 'btn btn-secondary btn-small', 'aria-expanded': 'false', 'aria-controls': 'chat-details',
+  }, icon('account'), h('span', { t: 'chats.details' }));
   assign.addEventListener('click', () => act(assign, 'assign'));
   resolve.addEventListener('click', () => act(resolve, 'RESOLVED'));
   reopen.addEventListener('click', () => act(reopen, 'OPEN'));
+  detailsToggle.addEventListener('click', () => toggleDetails());
+  const details = buildDetails();
   const connection = h('p', { class: 'chat-connection', role: 'status', hidden: true });
   const conv = h('section', { class: 'chats-conv', 'aria-labelledby': 'chat-title', hidden: true },
     h('div', { class: 'chats-conv-head' },
       back,
       h('div', { class: 'chats-conv-who' }, title, h('div', { class: 'chats-conv-meta' }, status, assignee)),
-      h('div', { class: 'chats-conv-actions btn-row' }, assign, resolve, reopen)),
+      h('div', { class: 'chats-conv-actions btn-row' }, assign, resolve, reopen, detailsToggle)),
+    details.root,
     connection,
     view.root);
   const placeholder = h('div', { class: 'chats-placeholder' },
     h('div', { class: 'empty-icon' }, icon('chats')),
     h('p', { class: 'muted', t: 'chats.choose' }));
   const main = h('div', { class: 'chats-main' }, placeholder, conv);
+  const search = buildSearch();
   const layout = h('div', { class: 'chats', dataset: { view: 'list' } },
-    h('aside', { class: 'chats-side' }, tablist, listPanel),
+    h('aside', { class: 'chats-side' }, search.form, tablist, listPanel, search.panel),
     main);
 
   container.replaceChildren(
@@ -426,7 +464,10 @@ export function renderChats(container, ctx) {
       h('div', { class: 'chats-tools' }, notify, mute)),
     layout);
 
-  store.ui = { container, tabs, list, listNote, notify, mute, view, layout, conv, placeholder, title, status, assignee, assign, resolve, reopen, connection };
+  store.ui = {
+    container, tabs, tablist, listPanel, list, listNote, notify, mute, view, layout, conv, placeholder, title, status, assignee, assign,
+    resolve, reopen, detailsToggle, details, search, connection,
+  };
   renderNotify();
   renderConnection(store.socket.state());
 
@@ -438,6 +479,7 @@ export function renderChats(container, ctx) {
 /** Called before another pane replaces this one. */
 export function leaveChats() {
   if (!store || !store.ui) return;
+  clearTimeout(store.ui.search.timer);
   store.ui.view.destroy();
   store.client.view(null);
   store.client.setVisible(false);
@@ -544,9 +586,10 @@ function statusClass(status) {
   return 'badge-ok';
 }
 
-function openConversation(id, { focus = false } = {}) {
+function openConversation(id, { focus = false, reveal = 0 } = {}) {
   const ui = store.ui;
   if (!ui) return;
+  const changed = store.openId !== id;
   store.openId = id;
   const c = store.convs.get(id);
   const thread = store.client.thread(id);
@@ -555,12 +598,14 @@ function openConversation(id, { focus = false } = {}) {
   ui.layout.dataset.view = 'thread';
   ui.placeholder.hidden = true;
   ui.conv.hidden = false;
-  ui.view.show(thread);
+  if (changed || ui.view.thread() !== thread) ui.view.show(thread);
+  if (reveal) ui.view.reveal(reveal);
   store.client.setVisible(document.visibilityState === 'visible');
   markSeen(id, Math.max(c ? c.lastSeq || 0 : 0, thread.maxSeq));
   renderConversation();
   renderList();
   updateBadges();
+  if (store.detailsOpen) loadDetails();
   if (focus) ui.view.focus();
 }
 
@@ -584,7 +629,8 @@ function renderConversation() {
   if (!store || !store.ui || !store.openId) return;
   const ui = store.ui;
   const c = store.convs.get(store.openId);
-  ui.title.textContent = (c && c.visitorName) || t('chat.visitor');
+  const hint = store.hints.get(store.openId);
+  ui.title.textContent = (c && c.visitorName) || (hint && hint.visitorName) || t('chat.visitor');
   if (c) {
     ui.status.hidden = false;
     ui.status.className = `badge ${statusClass(c.status)}`;
@@ -605,6 +651,7 @@ function renderConversation() {
     ui.reopen.hidden = true;
   }
   for (const b of [ui.assign, ui.resolve, ui.reopen]) b.disabled = !c || b.getAttribute('aria-busy') === 'true';
+  renderDetails();
   ui.view.refresh();
 }
 
@@ -629,6 +676,405 @@ async function act(btn, what) {
   } finally {
     btn.removeAttribute('aria-busy');
     if (store && store.ui) renderConversation();
+  }
+}
+
+// --- search ---
+
+/** The search box and its result list (shown in place of the tabs and list while there is a query). */
+function buildSearch() {
+  const input = h('input', {
+    type: 'search', id: 'chat-search', class: 'chats-search-input', autocomplete: 'off', spellcheck: 'false',
+    enterkeyhint: 'search', maxlength: '200', 'aria-controls': 'chat-search-results', tattrs: { placeholder: 'chats.search.placeholder' },
+  });
+  const form = h('form', { id: 'chat-search-form', class: 'chats-search', role: 'search', novalidate: true },
+    h('label', { for: 'chat-search', class: 'visually-hidden', t: 'chats.search.label' }),
+    input);
+  const status = h('p', { id: 'chat-search-status', class: 'chats-search-status muted', role: 'status' });
+  const results = h('ul', { id: 'chat-search-results', class: 'chats-results', tattrs: { 'aria-label': 'chats.search.results' } });
+  const close = h('button', { type: 'button', id: 'chat-search-close', class: 'btn btn-link btn-small' }, icon('back'), h('span', { t: 'chats.search.back' }));
+  const panel = h('div', { id: 'chat-search-panel', class: 'chats-results-panel', hidden: true },
+    h('div', { class: 'chats-results-head' }, status, close), results);
+  const search = { form, input, panel, status, results, timer: null, seq: 0, query: '' };
+
+  input.addEventListener('input', () => {
+    clearTimeout(search.timer);
+    const q = input.value.trim();
+    if (!q) {
+      endSearch();
+      return;
+    }
+    search.timer = setTimeout(() => runSearch(q), SEARCH_DEBOUNCE_MS);
+  });
+  input.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && input.value) {
+      ev.preventDefault();
+      input.value = '';
+      endSearch();
+    }
+  });
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    clearTimeout(search.timer);
+    const q = input.value.trim();
+    if (q) runSearch(q, { force: true });
+    else endSearch();
+  });
+  close.addEventListener('click', () => {
+    input.value = '';
+    endSearch();
+    input.focus();
+  });
+  results.addEventListener('click', (ev) => {
+    const btn = ev.target.closest('button[data-conversation-id]');
+    if (btn) openHit(btn.dataset.conversationId, Number(btn.dataset.seq), btn.dataset.visitorName);
+  });
+  return search;
+}
+
+function showSearchPanel(on) {
+  const ui = store.ui;
+  ui.search.panel.hidden = !on;
+  ui.tablist.hidden = on;
+  ui.listPanel.hidden = on;
+}
+
+function endSearch() {
+  const ui = store && store.ui;
+  if (!ui) return;
+  clearTimeout(ui.search.timer);
+  ui.search.seq += 1; // an answer still on its way is dropped
+  ui.search.query = '';
+  ui.search.results.replaceChildren();
+  ui.search.status.textContent = '';
+  delete ui.search.status.dataset.i18n;
+  showSearchPanel(false);
+}
+
+async function runSearch(q, { force = false } = {}) {
+  const ui = store && store.ui;
+  if (!ui) return;
+  const search = ui.search;
+  if (!force && q === search.query) return;
+  search.query = q;
+  const seq = ++search.seq;
+  showSearchPanel(true);
+  const words = q.match(WORD) || [];
+  if (words.length === 0) {
+    search.results.replaceChildren();
+    setText(search.status, 'chats.search.needWord');
+    return;
+  }
+  setText(search.status, 'chats.search.searching');
+  search.results.setAttribute('aria-busy', 'true');
+  let hits;
+  try {
+    hits = await api('GET', `/api/chat/search${query({ q, limit: SEARCH_LIMIT })}`);
+  } catch (err) {
+    if (!store || store.ui !== ui || seq !== search.seq) return;
+    search.results.removeAttribute('aria-busy');
+    search.results.replaceChildren();
+    setText(search.status, 'chats.search.failed');
+    showError(err);
+    return;
+  }
+  if (!store || store.ui !== ui || seq !== search.seq) return;
+  search.results.removeAttribute('aria-busy');
+  const list = Array.isArray(hits) ? hits : [];
+  const pattern = highlighter(words);
+  search.results.replaceChildren(...list.map((hit) => hitItem(hit, pattern)));
+  setText(search.status, list.length === 0 ? 'chats.search.none' : 'chats.search.count', { count: list.length, query: q });
+}
+
+/** A case-insensitive pattern of the query's words (each also as the start of a longer word). */
+function highlighter(words) {
+  const escaped = [...new Set(words.map((w) => w.toLowerCase()))]
+    .sort((a, b) => b.length - a.length)
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(escaped.join('|'), 'giu');
+}
+
+/** The text as nodes with the matched words in <mark> elements (text only, never HTML). */
+function highlighted(text, pattern) {
+  const frag = document.createDocumentFragment();
+  let last = 0;
+  for (const m of text.matchAll(pattern)) {
+    if (!m[0]) continue;
+    if (m.index > last) frag.append(document.createTextNode(text.slice(last, m.index)));
+    frag.append(h('mark', { text: m[0] }));
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) frag.append(document.createTextNode(text.slice(last)));
+  return frag;
+}
+
+function hitItem(hit, pattern) {
+  const sender = hit.senderKind === 'VISITOR'
+    ? hit.senderName || hit.visitorName || t('chat.visitor')
+    : hit.senderName || t('chat.agent');
+  const btn = h('button', {
+    type: 'button', class: 'chats-hit',
+    dataset: { conversationId: hit.conversationId, seq: hit.seq, visitorName: hit.visitorName || '' },
+  },
+  h('span', { class: 'chats-item-top' },
+    h('span', { class: 'chats-item-name', text: hit.visitorName || t('chat.visitor') }),
+    h('time', { class: 'chats-item-time', dt: hit.createdAt || null, dtStyle: hit.createdAt && sameDay(hit.createdAt) ? 'time' : 'date' })),
+  h('span', { class: 'chats-hit-sender muted' },
+    h('span', { text: sender }),
+    hit.kind === 'NOTE' ? h('span', { class: 'badge badge-warn', t: 'chats.search.note' }) : null),
+  h('span', { class: 'chats-hit-snippet' }, highlighted(String(hit.body || ''), pattern)));
+  return h('li', { dataset: { conversationId: hit.conversationId, seq: hit.seq } }, btn);
+}
+
+/** Opens a search hit's conversation and scrolls to the message. */
+function openHit(id, seq, visitorName) {
+  if (!store || !store.ui || !id) return;
+  if (visitorName) store.hints.set(id, { visitorName });
+  openConversation(id, { focus: false, reveal: seq });
+  store.ui.title.focus();
+  // A resolved (or long-gone) conversation is not in the lists loaded so far: load them all once.
+  if (!store.convs.has(id)) {
+    store.missing.delete(id);
+    refresh([...ACTIVE, 'RESOLVED']);
+  }
+}
+
+// --- the details panel: contact, transcripts, transfer, erase ---
+
+function buildDetails() {
+  const heading = h('h3', { id: 'chat-details-h', class: 'chats-details-title', t: 'chats.details.contact' });
+  const info = h('dl', { id: 'chat-visitor', class: 'chats-visitor' });
+  const infoNote = h('p', { class: 'muted chats-details-note', role: 'status' });
+
+  // Transcript downloads: plain links (the session cookie authorises them; the server names the file).
+  const notes = h('input', { type: 'checkbox', id: 'chat-export-notes' });
+  const textLink = h('a', { id: 'chat-export-text', class: 'btn btn-secondary btn-small', href: '#', download: true },
+    icon('download'), h('span', { t: 'chats.export.text' }));
+  const htmlLink = h('a', { id: 'chat-export-html', class: 'btn btn-secondary btn-small', href: '#', download: true },
+    icon('download'), h('span', { t: 'chats.export.html' }));
+  notes.addEventListener('change', () => {
+    store.exportNotes = notes.checked;
+    renderExport();
+  });
+  const exportGroup = h('div', { class: 'chats-details-block', role: 'group', 'aria-labelledby': 'chat-export-h' },
+    h('h3', { id: 'chat-export-h', class: 'chats-details-title', t: 'chats.export.title' }),
+    h('div', { class: 'btn-row' }, textLink, htmlLink),
+    h('label', { class: 'check', for: 'chat-export-notes' }, notes, h('span', { t: 'chats.export.notes' })));
+
+  // Transfer to another agent.
+  const agent = h('select', { id: 'chat-transfer-agent', 'aria-describedby': 'chat-transfer-hint' });
+  const transfer = h('button', { type: 'submit', id: 'chat-transfer', class: 'btn btn-secondary btn-small' }, h('span', { t: 'chats.transfer.submit' }));
+  const transferForm = h('form', { id: 'chat-transfer-form', class: 'chats-details-block', novalidate: true },
+    h('h3', { class: 'chats-details-title' }, h('label', { for: 'chat-transfer-agent', t: 'chats.transfer.title' })),
+    h('div', { class: 'input-with-button' }, agent, transfer),
+    h('p', { id: 'chat-transfer-hint', class: 'hint', t: 'chats.transfer.hint' }));
+  transferForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    transferTo(agent, transfer);
+  });
+
+  // Erasing the contact (admins).
+  const erase = h('button', { type: 'button', id: 'chat-erase', class: 'btn btn-danger-outline btn-small' }, icon('trash'), h('span', { t: 'chats.erase.button' }));
+  erase.addEventListener('click', () => eraseContact(erase));
+  const eraseBlock = h('div', { class: 'chats-details-block', hidden: true },
+    h('h3', { class: 'chats-details-title', t: 'chats.erase.heading' }),
+    h('p', { class: 'hint', t: 'chats.erase.hint' }),
+    erase);
+
+  const root = h('section', { id: 'chat-details', class: 'chats-details', hidden: true, 'aria-labelledby': 'chat-details-h' },
+    h('div', { class: 'chats-details-block' }, heading, info, infoNote),
+    exportGroup,
+    transferForm,
+    eraseBlock);
+  return { root, info, infoNote, notes, textLink, htmlLink, agent, transfer, erase, eraseBlock };
+}
+
+function toggleDetails() {
+  store.detailsOpen = !store.detailsOpen;
+  renderDetails();
+  if (store.detailsOpen) loadDetails();
+}
+
+/** Fetches the open conversation's visitor and the agents (for transfers) again. */
+async function loadDetails() {
+  const s = store;
+  const id = s.openId;
+  const c = s.convs.get(id);
+  const tasks = [loadAgents()];
+  if (c && c.visitorId) {
+    const visitorId = c.visitorId;
+    tasks.push(api('GET', `/api/chat/visitors/${enc(visitorId)}`).then((v) => {
+      if (store === s && v && v.id) s.visitors.set(visitorId, v);
+    }, (err) => {
+      if (store !== s) return;
+      if (err.code === 'NOT_FOUND') s.visitors.set(visitorId, { gone: true });
+      else if (!s.visitors.has(visitorId)) s.visitors.set(visitorId, { failed: true });
+    }));
+  }
+  await Promise.all(tasks);
+  if (store === s) renderDetails();
+}
+
+async function loadAgents() {
+  const s = store;
+  try {
+    const list = await api('GET', '/api/chat/agents');
+    if (store !== s) return;
+    s.agents = Array.isArray(list) ? list : [];
+    for (const a of s.agents) if (a.id && a.name) s.names.set(a.id, a.name);
+  } catch {
+    // The transfer list stays as it was (or empty); the rest of the panel works without it.
+  }
+}
+
+function renderDetails() {
+  const ui = store && store.ui;
+  if (!ui) return;
+  const d = ui.details;
+  const open = store.detailsOpen && Boolean(store.openId);
+  ui.detailsToggle.setAttribute('aria-expanded', String(open));
+  d.root.hidden = !open;
+  if (!open) return;
+  const c = store.convs.get(store.openId);
+  const v = c && c.visitorId ? store.visitors.get(c.visitorId) : null;
+
+  // Contact details.
+  const rows = [];
+  const row = (key, value) => rows.push(h('div', { class: 'chats-visitor-row' }, h('dt', { t: key }), h('dd', {}, value)));
+  const textOrNone = (value) => (value ? h('span', { text: value }) : h('span', { class: 'muted', t: 'common.none' }));
+  if (v && v.id) {
+    row('chats.visitor.name', textOrNone(v.name));
+    row('chats.visitor.email', v.email ? h('a', { href: `mailto:${v.email}`, text: v.email }) : textOrNone(null));
+    row('chats.visitor.phone', v.phone ? h('a', { href: `tel:${v.phone.replace(/[^0-9+]/g, '')}`, text: v.phone }) : textOrNone(null));
+    row('chats.visitor.firstSeen', h('time', { dt: v.createdAt || null }));
+    row('chats.visitor.lastSeen', h('time', { dt: v.lastSeenAt || null }));
+    row('chats.visitor.conversations', h('span', { text: formatNumber(v.conversations || 0) }));
+  }
+  d.info.replaceChildren(...rows);
+  d.info.hidden = rows.length === 0;
+  let note = null;
+  if (!c) note = 'chats.details.unknown';
+  else if (!v) note = 'common.loading';
+  else if (v.gone) note = 'chats.visitor.gone';
+  else if (v.failed) note = 'common.loadFailed';
+  d.infoNote.hidden = !note;
+  if (note) setText(d.infoNote, note);
+  else d.infoNote.textContent = '';
+
+  renderExport();
+
+  // Transfer: every agent but the one it is assigned to, with how busy they are.
+  const current = c ? c.assigneeId : null;
+  const choices = (store.agents || []).filter((a) => a.id !== current);
+  const wanted = d.agent.value;
+  d.agent.replaceChildren(
+    h('option', { value: '', t: store.agents ? (choices.length ? 'chats.transfer.choose' : 'chats.transfer.nobody') : 'common.loading' }),
+    ...choices.map((a) => h('option', {
+      value: a.id,
+      text: t(a.open >= a.capacity ? 'chats.transfer.optionFull' : 'chats.transfer.option', { name: a.name, open: a.open, capacity: a.capacity }),
+    })));
+  if (choices.some((a) => a.id === wanted)) d.agent.value = wanted;
+  const busy = d.transfer.getAttribute('aria-busy') === 'true';
+  d.agent.disabled = !c || busy;
+  d.transfer.disabled = !c || busy || choices.length === 0;
+
+  d.eraseBlock.hidden = !(store.user.role === 'ADMIN' && c && c.visitorId && !(v && v.gone));
+  d.erase.disabled = d.erase.getAttribute('aria-busy') === 'true';
+}
+
+function renderExport() {
+  const d = store.ui.details;
+  const id = store.openId;
+  d.notes.checked = store.exportNotes;
+  const base = `/api/chat/conversations/${enc(id || '')}/transcript`;
+  const notes = store.exportNotes ? '&notes=true' : '';
+  d.textLink.setAttribute('href', `${base}?format=text${notes}`);
+  d.htmlLink.setAttribute('href', `${base}?format=html${notes}`);
+}
+
+async function transferTo(select, btn) {
+  const id = store.openId;
+  const agentId = select.value;
+  if (!id || !agentId) {
+    select.setAttribute('aria-invalid', 'true');
+    select.focus();
+    return;
+  }
+  select.removeAttribute('aria-invalid');
+  const name = store.names.get(agentId) || '';
+  btn.setAttribute('aria-busy', 'true');
+  btn.disabled = true;
+  try {
+    const res = await api('POST', `/api/chat/conversations/${enc(id)}/assign`, { agentId });
+    if (res && res.id) applyConversation(res);
+    showSuccess('chats.transfer.done', { name });
+    await loadAgents();
+  } catch (err) {
+    showError(err);
+  } finally {
+    btn.removeAttribute('aria-busy');
+    if (store && store.ui) renderDetails();
+  }
+}
+
+async function eraseContact(btn) {
+  const c = store.convs.get(store.openId);
+  if (!c || !c.visitorId) return;
+  const visitorId = c.visitorId;
+  const v = store.visitors.get(visitorId);
+  const name = (v && v.name) || c.visitorName || t('chat.visitor');
+  const count = v && Number.isFinite(v.conversations) ? v.conversations : null;
+  const ok = await confirmDialog({
+    id: 'chat-erase-dialog',
+    title: { key: 'chats.erase.title', args: { name } },
+    body: [
+      count === null ? { key: 'chats.erase.text', args: { name } } : { key: 'chats.erase.textCount', args: { name, count } },
+      { key: 'chats.erase.final' },
+    ],
+    confirm: 'chats.erase.confirm',
+    returnTo: btn,
+  });
+  if (!ok || !store) return;
+  btn.setAttribute('aria-busy', 'true');
+  btn.disabled = true;
+  try {
+    const res = await api('POST', `/api/chat/visitors/${enc(visitorId)}/erase`, {});
+    removeVisitor(visitorId);
+    showSuccess('chats.erase.done', {
+      name, conversations: res ? res.conversations : 0, messages: res ? res.messages : 0, attachments: res ? res.attachments : 0,
+    });
+  } catch (err) {
+    if (err.code === 'NOT_FOUND') removeVisitor(visitorId); // erased meanwhile by someone else
+    showError(err);
+  } finally {
+    btn.removeAttribute('aria-busy');
+    if (store && store.ui) renderDetails();
+  }
+}
+
+/** Drops every conversation of an erased visitor from this console. */
+function removeVisitor(visitorId) {
+  if (!store) return;
+  store.visitors.set(visitorId, { gone: true });
+  const ids = [...store.convs.values()].filter((c) => c.visitorId === visitorId).map((c) => c.id);
+  for (const id of ids) {
+    store.convs.delete(id);
+    store.missing.add(id);
+    store.hints.delete(id);
+    delete store.read[id];
+    store.mine.delete(id);
+  }
+  if (store.openId && ids.includes(store.openId)) {
+    if (store.ui) closeConversation();
+    else store.openId = null;
+  }
+  for (const id of ids) store.client.forget(id);
+  saveReadMarks();
+  renderList();
+  updateBadges();
+  if (store.ui) {
+    const heading = store.ui.container.querySelector('h1');
+    if (heading && !store.ui.layout.contains(document.activeElement)) heading.focus();
   }
 }
 
