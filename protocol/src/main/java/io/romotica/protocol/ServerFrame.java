@@ -103,6 +103,10 @@ public sealed interface ServerFrame {
             Instant createdAt,
             Instant lastMessageAt) {}
 
+    /** An admin erased a visitor with all their conversations (right to be forgotten): forget them too. */
+    @JsonTypeName("chat.erased")
+    record ChatErased(String visitorId, List<String> conversationIds) implements ServerFrame {}
+
     /** A conversation's status or assignee changed. */
     @JsonTypeName("chat.conversation")
     record ChatConversation(ConversationInfo conversation) implements ServerFrame {}

@@ -208,6 +208,7 @@ public final class RomoticaServer implements AutoCloseable {
                 database.jdbi(),
                 blobs,
                 audit,
+                broadcaster,
                 config.chat().retainResolved(),
                 config.chat().retainAttachments(),
                 clock);

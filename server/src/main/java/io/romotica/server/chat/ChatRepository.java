@@ -299,6 +299,16 @@ final class ChatRepository {
                 .list());
     }
 
+    /** One conversation with {@code agentId}'s read pointers. */
+    Optional<Conversation> withReads(String conversationId, String agentId) {
+        return jdbi.withHandle(h -> h.createQuery("select " + columnsFor(false)
+                        + " from conversations c join visitors v on v.id = c.visitor_id where c.id = :id")
+                .bind("id", conversationId)
+                .bind("me", agentId)
+                .map(ChatRepository::conversation)
+                .findOne());
+    }
+
     /** Conversations by status, newest first, with {@code agentId}'s read pointers. */
     List<Conversation> byStatus(Conversation.Status status, int limit, String agentId) {
         return jdbi.withHandle(h -> h.createQuery("select " + columnsFor(false)

@@ -1,11 +1,13 @@
 package io.romotica.server.chat;
 
+import io.romotica.protocol.ServerFrame;
 import io.romotica.server.audit.AuditEvent;
 import io.romotica.server.audit.AuditLog;
 import io.romotica.server.audit.AuditType;
 import io.romotica.server.common.AppException;
 import io.romotica.server.common.Principal;
 import io.romotica.server.common.RequestInfo;
+import io.romotica.server.realtime.Broadcaster;
 import io.romotica.server.storage.BlobStore;
 import java.io.IOException;
 import java.time.Clock;
@@ -36,6 +38,7 @@ public final class ChatRetention implements AutoCloseable {
     private final Jdbi jdbi;
     private final BlobStore blobs;
     private final AuditLog audit;
+    private final Broadcaster broadcaster;
     private final Duration retainResolved;
     private final Duration retainAttachments;
     private final Clock clock;
@@ -46,12 +49,14 @@ public final class ChatRetention implements AutoCloseable {
             Jdbi jdbi,
             BlobStore blobs,
             AuditLog audit,
+            Broadcaster broadcaster,
             Duration retainResolved,
             Duration retainAttachments,
             Clock clock) {
         this.jdbi = jdbi;
         this.blobs = blobs;
         this.audit = audit;
+        this.broadcaster = broadcaster;
         this.retainResolved = retainResolved;
         this.retainAttachments = retainAttachments;
         this.clock = clock;
@@ -145,6 +150,7 @@ public final class ChatRetention implements AutoCloseable {
      */
     public Erased eraseVisitor(Principal admin, RequestInfo from, String visitorId) {
         List<String> keys = new ArrayList<>();
+        List<String> conversationIds = new ArrayList<>();
         Erased erased = jdbi.inTransaction(h -> {
             boolean exists = h.createQuery("select 1 from visitors where id = :v")
                     .bind("v", visitorId)
@@ -161,10 +167,11 @@ public final class ChatRetention implements AutoCloseable {
                     .bind("v", visitorId)
                     .mapTo(Long.class)
                     .one();
-            int conversations = h.createQuery("select count(*) from conversations where visitor_id = :v")
+            conversationIds.addAll(h.createQuery("select id from conversations where visitor_id = :v")
                     .bind("v", visitorId)
-                    .mapTo(Integer.class)
-                    .one();
+                    .mapTo(String.class)
+                    .list());
+            int conversations = conversationIds.size();
             h.createUpdate("delete from visitors where id = :v")
                     .bind("v", visitorId)
                     .execute();
@@ -179,6 +186,7 @@ public final class ChatRetention implements AutoCloseable {
                 erased.conversations() + " conversations, " + erased.messages() + " messages, " + erased.attachments()
                         + " attachments erased"));
         log.info("visitor {} erased by {}", visitorId, admin.userId());
+        broadcaster.toAgentsAndVisitor(visitorId, new ServerFrame.ChatErased(visitorId, conversationIds));
         return erased;
     }
 

@@ -90,6 +90,13 @@ public final class ChatRoutes {
                         "Conversations by status (open by default), newest first",
                         Conversation[].class,
                         this::inbox)
+                .get(
+                        "/api/chat/conversations/{id}",
+                        Access.AGENT,
+                        "One conversation, with the caller's read pointers",
+                        Conversation.class,
+                        ctx -> Api.json(
+                                ctx, chat.conversation(new Party.Agent(Api.principal(ctx)), ctx.pathParam("id"))))
                 .post(
                         "/api/chat/conversations/{id}/assign",
                         Access.AGENT,

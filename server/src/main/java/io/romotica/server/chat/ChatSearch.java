@@ -36,6 +36,7 @@ public final class ChatSearch {
     /** One matching message with its conversation's visitor; {@code body} cut to a preview. */
     public record Hit(
             String conversationId,
+            String visitorId,
             String visitorName,
             String messageId,
             long seq,
@@ -75,7 +76,7 @@ public final class ChatSearch {
         return jdbi.withHandle(h -> {
             Query q = h.createQuery("""
                             select m.id, m.conversation_id, m.seq, m.sender_kind, m.sender_name, m.kind, m.body,
-                                   m.created_at, v.name as visitor_name
+                                   m.created_at, v.id as visitor_id, v.name as visitor_name
                             from messages m join conversations c on c.id = m.conversation_id
                             join visitors v on v.id = c.visitor_id
                             where """ + " " + where + " order by m.created_at desc limit :n")
@@ -91,6 +92,7 @@ public final class ChatSearch {
                         String body = rs.getString("body");
                         return new Hit(
                                 rs.getString("conversation_id"),
+                                rs.getString("visitor_id"),
                                 rs.getString("visitor_name"),
                                 rs.getString("id"),
                                 rs.getLong("seq"),

@@ -393,6 +393,13 @@ public final class ChatService {
         return repository.ofVisitor(visitor.id());
     }
 
+    /** One conversation with {@code agent}'s read pointers. */
+    public Conversation conversation(Party.Agent agent, String conversationId) {
+        return repository
+                .withReads(conversationId, agent.id())
+                .orElseThrow(() -> AppException.notFound("conversation"));
+    }
+
     /** Conversations by status, newest first, with {@code agent}'s read pointers. */
     public List<Conversation> inbox(Party.Agent agent, Conversation.Status status, int limit) {
         return repository.byStatus(status, limit, agent.id());

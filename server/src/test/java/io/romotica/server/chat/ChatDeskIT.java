@@ -106,6 +106,10 @@ class ChatDeskIT {
         JsonNode hit = search(admin.client(), "reddedildi").get(0);
         assertThat(hit.get("conversationId").asText()).isEqualTo(a.conversationId());
         assertThat(hit.get("visitorName").asText()).isEqualTo("Ayşe");
+        assertThat(hit.get("visitorId").asText()).isEqualTo(a.id());
+        var one = admin.client().get("/api/chat/conversations/" + a.conversationId());
+        assertThat(one.json().get("visitorName").asText()).isEqualTo("Ayşe");
+        assertThat(admin.client().get("/api/chat/conversations/nope").code()).isEqualTo("NOT_FOUND");
 
         assertThat(admin.client().get("/api/chat/search?q=%20%21").code()).isEqualTo("INVALID_INPUT");
         assertThat(admin.client().get("/api/chat/search?q=a&limit=1000").code()).isEqualTo("INVALID_INPUT");
@@ -181,6 +185,9 @@ class ChatDeskIT {
                         .asInt())
                 .isEqualTo(1);
 
+        SocketProbe agentProbe = new SocketProbe();
+        agent.client().openSocket(agentProbe, null);
+        agentProbe.next("hello");
         var erased = admin.client().post("/api/chat/visitors/" + v.id() + "/erase", null);
         assertThat(erased.status()).as(erased.body()).isEqualTo(200);
         assertThat(erased.json().get("conversations").asInt()).isEqualTo(1);
@@ -188,6 +195,10 @@ class ChatDeskIT {
         assertThat(erased.json().get("attachments").asInt()).isEqualTo(1);
 
         assertThat(blobFiles()).isEmpty();
+        // Open consoles and the visitor's own page are told to forget them.
+        assertThat(agentProbe.next("chat.erased").get("conversationIds").get(0).asText())
+                .isEqualTo(v.conversationId());
+        assertThat(v.probe().next("chat.erased").get("visitorId").asText()).isEqualTo(v.id());
         assertThat(search(admin.client(), "verilerimi")).isEmpty();
         assertThat(admin.client().get("/api/chat/visitors/" + v.id()).status()).isEqualTo(404);
         assertThat(server.client()
