@@ -35,6 +35,7 @@ import io.romotica.server.chat.ChatService;
 import io.romotica.server.chat.ChatSocket;
 import io.romotica.server.chat.VisitorTokens;
 import io.romotica.server.common.Api;
+import io.romotica.server.common.ClientAddress;
 import io.romotica.server.common.Ids;
 import io.romotica.server.common.SecretBox;
 import io.romotica.server.config.ServerConfig;
@@ -112,6 +113,8 @@ public final class RomoticaServer implements AutoCloseable {
         RateLimiter visitorLimiter;
         RateLimiter messageLimiter;
         RateLimiter uploadLimiter;
+        RateLimiter addressMessageLimiter;
+        RateLimiter conversationLimiter;
         RateLimiter ticketUses;
         Optional<Redis> redis = Optional.empty();
         if (config.redis().enabled()) {
@@ -124,6 +127,10 @@ public final class RomoticaServer implements AutoCloseable {
             visitorLimiter = RateLimiter.redis(r, "visitors", config.chat().newVisitorsPerMinute());
             messageLimiter = RateLimiter.redis(r, "messages", config.chat().messagesPerMinute());
             uploadLimiter = RateLimiter.redis(r, "uploads", config.chat().uploadsPerMinute());
+            addressMessageLimiter =
+                    RateLimiter.redis(r, "address-messages", config.chat().addressMessagesPerMinute());
+            conversationLimiter =
+                    RateLimiter.redis(r, "conversations", config.chat().newConversationsPerMinute());
             ticketUses = RateLimiter.redis(r, "stream-tickets", 1);
         } else {
             bus = new LocalEventBus();
@@ -132,6 +139,8 @@ public final class RomoticaServer implements AutoCloseable {
             visitorLimiter = RateLimiter.local(config.chat().newVisitorsPerMinute());
             messageLimiter = RateLimiter.local(config.chat().messagesPerMinute());
             uploadLimiter = RateLimiter.local(config.chat().uploadsPerMinute());
+            addressMessageLimiter = RateLimiter.local(config.chat().addressMessagesPerMinute());
+            conversationLimiter = RateLimiter.local(config.chat().newConversationsPerMinute());
             ticketUses = RateLimiter.local(1);
         }
         resources.add(bus);
@@ -182,7 +191,11 @@ public final class RomoticaServer implements AutoCloseable {
         });
         presence.onAgentAvailable(agent -> chat.routeWaiting());
         connections = new Connections(bus, presence, meters);
-        FrameDispatcher dispatcher = new FrameDispatcher(new ChatSocket(chat, messageLimiter), presence, codec, clock);
+        FrameDispatcher dispatcher = new FrameDispatcher(
+                new ChatSocket(chat, messageLimiter, addressMessageLimiter, conversationLimiter),
+                presence,
+                codec,
+                clock);
         RealtimeSocket socket = new RealtimeSocket(
                 auth,
                 chat::visitor,
@@ -190,7 +203,9 @@ public final class RomoticaServer implements AutoCloseable {
                 dispatcher,
                 codec,
                 clock,
-                config.http().publicUrl());
+                config.http().publicUrl(),
+                ctx -> ClientAddress.resolve(
+                        ctx.ip(), ctx.header("X-Forwarded-For"), config.http().trustedProxies()));
 
         List<HealthCheck> checks = new ArrayList<>();
         checks.add(check("database", () -> database.ping(), database.isPostgres() ? "postgresql" : "h2"));

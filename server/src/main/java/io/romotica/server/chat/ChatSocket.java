@@ -13,19 +13,32 @@ import io.romotica.server.realtime.Party;
 public final class ChatSocket implements FrameHandler<ChatFrame> {
     private final ChatService chat;
     private final RateLimiter visitorMessages;
+    private final RateLimiter addressMessages;
+    private final RateLimiter newConversations;
 
-    /** {@code visitorMessages} limits how many messages one visitor may send per minute. */
-    public ChatSocket(ChatService chat, RateLimiter visitorMessages) {
+    /**
+     * Visitors' limits: {@code visitorMessages} per visitor, {@code addressMessages} per source address,
+     * {@code newConversations} per visitor and, separately, per source address.
+     */
+    public ChatSocket(
+            ChatService chat, RateLimiter visitorMessages, RateLimiter addressMessages, RateLimiter newConversations) {
         this.chat = chat;
         this.visitorMessages = visitorMessages;
+        this.addressMessages = addressMessages;
+        this.newConversations = newConversations;
     }
 
-    private void limit(Party party) {
-        if (party instanceof Party.Visitor v) {
-            visitorMessages.tryAcquire(v.id()).ifPresent(wait -> {
-                throw AppException.rateLimited(wait);
-            });
+    private void limit(Connection from) {
+        if (from.party() instanceof Party.Visitor v) {
+            take(visitorMessages, v.id());
+            take(addressMessages, from.address());
         }
+    }
+
+    private static void take(RateLimiter limiter, String key) {
+        limiter.tryAcquire(key).ifPresent(wait -> {
+            throw AppException.rateLimited(wait);
+        });
     }
 
     @Override
@@ -35,12 +48,14 @@ public final class ChatSocket implements FrameHandler<ChatFrame> {
                 if (!(from.party() instanceof Party.Visitor visitor)) {
                     throw new AppException(ErrorCode.FORBIDDEN, "only visitors start conversations");
                 }
-                limit(visitor);
+                take(newConversations, "visitor:" + visitor.id());
+                take(newConversations, "ip:" + from.address());
+                limit(from);
                 from.send(
                         new ServerFrame.ChatAck(start.clientId(), chat.start(visitor, start.clientId(), start.text())));
             }
             case ChatFrame.Send send -> {
-                limit(from.party());
+                limit(from);
                 from.send(new ServerFrame.ChatAck(send.clientId(), chat.send(from.party(), send)));
             }
             case ChatFrame.Sync sync -> from.send(chat.history(from.party(), sync.conversationId(), sync.afterSeq()));

@@ -149,7 +149,9 @@ public final class ConfigLoader {
                 optional("chat.retention.attachments") == null ? null : duration("chat.retention.attachments"),
                 duration("chat.retention.interval"),
                 oneOf("chat.routing", "least-busy", "round-robin", "manual"),
-                intIn("chat.agent.capacity", 0, 1000));
+                intIn("chat.agent.capacity", 0, 1000),
+                intIn("chat.messages.per.minute.per.address", 1, 1_000_000),
+                intIn("chat.new.conversations.per.minute", 1, 100_000));
         return new ServerConfig(dataDir, http, tls, db, redis, secretKey, logFormat, auth, chat, ops);
     }
 

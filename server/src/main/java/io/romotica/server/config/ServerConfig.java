@@ -74,7 +74,9 @@ public record ServerConfig(
             Duration retainAttachments,
             Duration retentionInterval,
             String routing,
-            int agentCapacity) {}
+            int agentCapacity,
+            int addressMessagesPerMinute,
+            int newConversationsPerMinute) {}
 
     /** Health and metrics. */
     public record Ops(long minFreeDiskBytes, Secret metricsToken) {}

@@ -11,6 +11,9 @@ public interface Connection {
     /** Who holds the connection. */
     Party party();
 
+    /** The client's address key ({@code ClientAddress.key}) when it connected, for per-address limits. */
+    String address();
+
     /** Sends one frame to this client; silently dropped when the connection is already gone. */
     void send(ServerFrame frame);
 

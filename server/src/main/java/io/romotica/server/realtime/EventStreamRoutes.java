@@ -9,6 +9,7 @@ import io.romotica.server.bus.RateLimiter;
 import io.romotica.server.common.Access;
 import io.romotica.server.common.Api;
 import io.romotica.server.common.AppException;
+import io.romotica.server.common.ClientAddress;
 import io.romotica.server.common.ErrorCode;
 import io.romotica.server.common.Ids;
 import io.romotica.server.common.Origins;
@@ -144,7 +145,13 @@ public final class EventStreamRoutes {
     private void streamOpened(SseClient client) {
         Party party = client.ctx().attribute(PARTY);
         client.keepAlive();
-        SseConnection c = new SseConnection(tokens.connectionId(party), party, client, codec, clock);
+        SseConnection c = new SseConnection(
+                tokens.connectionId(party),
+                party,
+                ClientAddress.key(Api.requestInfo(client.ctx()).ip()),
+                client,
+                codec,
+                clock);
         client.onClose(() -> connections.closed(c));
         c.send(new ServerFrame.Hello(c.id(), party.id(), party.name(), clock.instant()));
         connections.opened(c);
@@ -162,7 +169,8 @@ public final class EventStreamRoutes {
         if (frames.size() > MAX_FRAMES_PER_POST) {
             throw AppException.invalid(null, "at most " + MAX_FRAMES_PER_POST + " frames per post");
         }
-        PostedFrames answers = new PostedFrames(streamId, party, codec, connections);
+        PostedFrames answers = new PostedFrames(
+                streamId, party, ClientAddress.key(Api.requestInfo(ctx).ip()), codec, connections);
         for (String frame : frames) {
             dispatcher.dispatch(streamId, answers, frame);
         }

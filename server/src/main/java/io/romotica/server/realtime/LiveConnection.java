@@ -15,12 +15,19 @@ abstract sealed class LiveConnection implements Connection permits WsConnection,
 
     private final String id;
     private final Party party;
+    private final String address;
     final FrameCodec codec;
 
-    LiveConnection(String id, Party party, FrameCodec codec) {
+    LiveConnection(String id, Party party, String address, FrameCodec codec) {
         this.id = id;
         this.party = party;
+        this.address = address;
         this.codec = codec;
+    }
+
+    @Override
+    public final String address() {
+        return address;
     }
 
     /** The id sent in {@code hello}; unique on this node. */

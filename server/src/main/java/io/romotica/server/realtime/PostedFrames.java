@@ -13,13 +13,15 @@ import java.util.List;
 final class PostedFrames implements Connection {
     private final String streamId;
     private final Party party;
+    private final String address;
     private final FrameCodec codec;
     private final Connections connections;
     private final List<String> answers = new ArrayList<>();
 
-    PostedFrames(String streamId, Party party, FrameCodec codec, Connections connections) {
+    PostedFrames(String streamId, Party party, String address, FrameCodec codec, Connections connections) {
         this.streamId = streamId;
         this.party = party;
+        this.address = address;
         this.codec = codec;
         this.connections = connections;
     }
@@ -27,6 +29,11 @@ final class PostedFrames implements Connection {
     @Override
     public Party party() {
         return party;
+    }
+
+    @Override
+    public String address() {
+        return address;
     }
 
     @Override

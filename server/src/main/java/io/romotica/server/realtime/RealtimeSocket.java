@@ -9,6 +9,7 @@ import io.romotica.server.auth.AuthService;
 import io.romotica.server.auth.SessionCookie;
 import io.romotica.server.auth.SessionState;
 import io.romotica.server.common.AppException;
+import io.romotica.server.common.ClientAddress;
 import io.romotica.server.common.ErrorCode;
 import io.romotica.server.common.Origins;
 import io.romotica.server.common.Principal;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class RealtimeSocket {
     private static final Logger log = LoggerFactory.getLogger(RealtimeSocket.class);
     private static final String PARTY = "romotica.ws.party";
+    private static final String ADDRESS = "romotica.ws.address";
 
     private final AuthService auth;
     private final Function<String, Optional<Party.Visitor>> visitors;
@@ -36,6 +38,7 @@ public final class RealtimeSocket {
     private final FrameCodec codec;
     private final Clock clock;
     private final String publicUrl;
+    private final Function<Context, String> clientAddress;
 
     /** @param visitors checks a visitor token; empty when it is not valid */
     public RealtimeSocket(
@@ -45,7 +48,9 @@ public final class RealtimeSocket {
             FrameDispatcher dispatcher,
             FrameCodec codec,
             Clock clock,
-            String publicUrl) {
+            String publicUrl,
+            Function<Context, String> clientAddress) {
+        this.clientAddress = clientAddress;
         this.auth = auth;
         this.visitors = visitors;
         this.connections = connections;
@@ -66,6 +71,7 @@ public final class RealtimeSocket {
     }
 
     private void authorizeUpgrade(Context ctx) {
+        ctx.attribute(ADDRESS, ClientAddress.key(clientAddress.apply(ctx)));
         String origin = ctx.header("Origin");
         if (origin != null && !Origins.isSameOrigin(origin, ctx.host(), publicUrl)) {
             throw new AppException(ErrorCode.CSRF_REJECTED, "cross-origin WebSocket refused");
@@ -86,7 +92,7 @@ public final class RealtimeSocket {
 
     private void opened(WsContext ws) {
         Party party = ws.attribute(PARTY);
-        WsConnection c = new WsConnection(ws, party, codec);
+        WsConnection c = new WsConnection(ws, party, ws.attribute(ADDRESS), codec);
         ws.enableAutomaticPings(20, TimeUnit.SECONDS);
         c.send(new ServerFrame.Hello(c.id(), party.id(), party.name(), clock.instant()));
         connections.opened(c);

@@ -32,8 +32,8 @@ final class SseConnection extends LiveConnection {
     private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
     private volatile boolean closing;
 
-    SseConnection(String id, Party party, SseClient client, FrameCodec codec, Clock clock) {
-        super(id, party, codec);
+    SseConnection(String id, Party party, String address, SseClient client, FrameCodec codec, Clock clock) {
+        super(id, party, address, codec);
         this.client = client;
         this.clock = clock;
     }

@@ -10,8 +10,8 @@ final class WsConnection extends LiveConnection {
 
     private final WsContext ws;
 
-    WsConnection(WsContext ws, Party party, FrameCodec codec) {
-        super(ws.sessionId(), party, codec);
+    WsConnection(WsContext ws, Party party, String address, FrameCodec codec) {
+        super(ws.sessionId(), party, address, codec);
         this.ws = ws;
     }
 

@@ -8,6 +8,7 @@ import io.romotica.server.testing.TestServer;
 import io.romotica.server.testing.TestServer.Account;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -355,6 +356,71 @@ class ChatIT {
                 }
             }
             assertThat(limited).isGreaterThanOrEqualTo(3);
+        }
+    }
+
+    /** Sends {@code json} and returns the error code of the answer, or null when it was acknowledged. */
+    private static String answerCode(WebSocket ws, SocketProbe probe, String json) throws InterruptedException {
+        ws.sendText(json, true).join();
+        JsonNode answer = probe.next(
+                f -> f.path("type").asText().equals("error")
+                        || f.path("type").asText().equals("chat.ack"),
+                Duration.ofSeconds(10));
+        return answer.path("type").asText().equals("error") ? answer.get("code").asText() : null;
+    }
+
+    @Test
+    void visitorsBehindOneAddressShareItsLimitsAndNewConversationsAreLimited() throws Exception {
+        try (TestServer tight = TestServer.builder()
+                .set("chat.new.visitors.per.minute", "50")
+                .set("chat.messages.per.minute.per.address", "4")
+                .start()) {
+            List<WebSocket> sockets = new java.util.ArrayList<>();
+            List<SocketProbe> probes = new java.util.ArrayList<>();
+            for (String name : List.of("Irmak", "Jale")) {
+                String token = tight.client()
+                        .post("/api/chat/visitors", Map.of("name", name))
+                        .json()
+                        .get("token")
+                        .asText();
+                SocketProbe probe = new SocketProbe();
+                sockets.add(tight.client().openVisitorSocket(probe, token));
+                probe.next("hello");
+                probes.add(probe);
+            }
+            // Four messages from this address in all (two visitors, two each), then the address is slowed down.
+            for (int v = 0; v < 2; v++) {
+                for (int i = 0; i < 2; i++) {
+                    assertThat(answerCode(
+                                    sockets.get(v),
+                                    probes.get(v),
+                                    "{\"type\":\"chat.start\",\"clientId\":\"s" + v + i + "\",\"text\":\"hi\"}"))
+                            .isNull();
+                }
+            }
+            assertThat(answerCode(
+                            sockets.get(1),
+                            probes.get(1),
+                            "{\"type\":\"chat.start\",\"clientId\":\"x\",\"text\":\"hi\"}"))
+                    .isEqualTo("RATE_LIMITED");
+        }
+        try (TestServer tight = TestServer.builder()
+                .set("chat.new.conversations.per.minute", "2")
+                .start()) {
+            String token = tight.client()
+                    .post("/api/chat/visitors", Map.of("name", "Kaan"))
+                    .json()
+                    .get("token")
+                    .asText();
+            SocketProbe probe = new SocketProbe();
+            WebSocket ws = tight.client().openVisitorSocket(probe, token);
+            probe.next("hello");
+            assertThat(answerCode(ws, probe, "{\"type\":\"chat.start\",\"clientId\":\"a\",\"text\":\"1\"}"))
+                    .isNull();
+            assertThat(answerCode(ws, probe, "{\"type\":\"chat.start\",\"clientId\":\"b\",\"text\":\"2\"}"))
+                    .isNull();
+            assertThat(answerCode(ws, probe, "{\"type\":\"chat.start\",\"clientId\":\"c\",\"text\":\"3\"}"))
+                    .isEqualTo("RATE_LIMITED");
         }
     }
 
