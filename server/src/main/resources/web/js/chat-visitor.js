@@ -28,6 +28,11 @@ const embedded = params.get('embed') === '1';
 let identity = null;
 let session = null; // {socket, client, view, conversations, unread, …}
 let panelOpen = true; // inside the widget: whether its panel shows this page
+/** Whether an agent is online: null until known (GET /api/chat/availability, then chat.availability frames). */
+let available = null;
+let availabilityTimer = null;
+/** How often the welcome screen (which has no socket yet) asks whether an agent is there. */
+const AVAILABILITY_POLL_MS = 30000;
 
 // --- small helpers ---
 
@@ -106,6 +111,38 @@ function toParent(msg) {
   if (embedded && window.parent !== window) window.parent.postMessage(msg, '*');
 }
 
+// --- availability ---
+
+/** The "no one is online" notice; every screen has one, shown while no agent is available. */
+function availabilityNotice() {
+  return h('p', { id: 'chat-offline-notice', class: 'chat-availability', role: 'status', hidden: available !== false },
+    h('span', { t: 'chat.availability.none' }));
+}
+
+function setAvailable(value) {
+  available = Boolean(value);
+  for (const el of document.querySelectorAll('.chat-availability')) el.hidden = available;
+}
+
+/** Asks before there is a socket (the welcome screen, or while it connects); frames win afterwards. */
+async function fetchAvailability() {
+  const s = session;
+  try {
+    const res = await visitorFetch('GET', '/api/chat/availability');
+    if (session !== s || (s && s.availabilityFromSocket)) return;
+    if (res && typeof res.available === 'boolean') setAvailable(res.available);
+  } catch {
+    // Unknown: show nothing rather than a wrong notice; the socket will tell.
+  }
+  // The welcome screen has no socket: ask again now and then while it is on screen.
+  if (!session && !availabilityTimer && document.getElementById('visitor-form')) {
+    availabilityTimer = setTimeout(() => {
+      availabilityTimer = null;
+      if (!session && document.getElementById('visitor-form')) fetchAvailability();
+    }, AVAILABILITY_POLL_MS);
+  }
+}
+
 // --- frame ---
 
 function frame({ welcome = false } = {}, ...content) {
@@ -115,7 +152,7 @@ function frame({ welcome = false } = {}, ...content) {
   return h('div', { class: ['visitor-shell', embedded && 'is-embedded', welcome && 'is-welcome'] },
     top,
     h('main', { id: 'main-content', class: 'visitor-main' },
-      h('div', { class: 'visitor-card' }, h('div', { class: 'message-slot' }), ...content)));
+      h('div', { class: 'visitor-card' }, h('div', { class: 'message-slot' }), availabilityNotice(), ...content)));
 }
 
 // --- first screen: who are you ---
@@ -150,6 +187,7 @@ function renderWelcome({ again = false } = {}) {
       h('p', { class: 'lead', t: 'chat.welcome.lead' })),
     form), { title: 'chat.title' });
   if (again) showMessage('info', 'chat.welcome.again');
+  fetchAvailability();
   if (roomForKeyboard()) name.input.focus();
 }
 
@@ -180,6 +218,7 @@ async function startSession({ fresh = false } = {}) {
 
   buildScreens();
   wireSession();
+  fetchAvailability();
   socket.start();
 
   const wanted = sessionStorage.getItem(OPEN_KEY);
@@ -306,6 +345,10 @@ function wireSession() {
     } else if (state === 'open') {
       session.connection.hidden = true;
     }
+  }));
+  offs.push(socket.on('chat.availability', (f) => {
+    session.availabilityFromSocket = true;
+    setAvailable(f.available);
   }));
   offs.push(socket.on('hello', () => {
     session.connection.hidden = true;

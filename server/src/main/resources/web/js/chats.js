@@ -73,7 +73,9 @@ export function startChats({ user, socket, openPane, setNavBadge }) {
     connectedBefore: false,
     hints: new Map(), // conversation id → {visitorName} from search hits (conversations not in a list)
     visitors: new Map(), // visitor id → details, or {gone: true} once erased / not found
-    agents: null, // [{id, name, capacity, open}] for transfers, loaded when the details panel opens
+    agents: null, // [{id, name, capacity, open, status}] for transfers, loaded when the details panel opens
+    agentStatus: new Map(), // agent id → 'online' | 'away' | 'offline' (presence frames)
+    onlineVisitors: new Set(), // visitor ids with a live connection (visitor.presence frames)
     detailsOpen: false,
     exportNotes: false,
   };
@@ -114,8 +116,20 @@ function wire() {
   }));
   offs.push(socket.on('presence', (f) => {
     if (f.userId && f.name) store.names.set(f.userId, f.name);
+    if (f.userId && f.status) store.agentStatus.set(f.userId, f.status);
+    if (store.detailsOpen) renderDetails();
+  }));
+  offs.push(socket.on('visitor.presence', (f) => {
+    if (!f.visitorId) return;
+    if (f.online) store.onlineVisitors.add(f.visitorId);
+    else store.onlineVisitors.delete(f.visitorId);
+    renderList();
+    if (store.ui && store.openId) store.ui.online.hidden = !visitorOnline(store.convs.get(store.openId));
   }));
   offs.push(socket.on('hello', () => {
+    // The server lists every online visitor right after hello: start from nobody.
+    store.onlineVisitors.clear();
+    store.agentStatus.clear();
     refresh(store.tab === 'RESOLVED' ? [...ACTIVE, 'RESOLVED'] : ACTIVE);
     // Canned replies were loaded at start; after a reconnect, take whatever admins changed meanwhile.
     if (store.connectedBefore) refreshCanned();
@@ -427,6 +441,7 @@ export function renderChats(container, ctx) {
   const back = h('button', { type: 'button', class: 'btn btn-ghost btn-small chats-back' }, icon('back'), h('span', { t: 'chats.back' }));
   back.addEventListener('click', () => closeConversation());
   const title = h('h2', { id: 'chat-title', class: 'chats-conv-title', tabindex: '-1' });
+  const online = onlineMark('chat-visitor-online');
   const status = h('span', { class: 'badge' });
   const assignee = h('span', { class: 'chats-assignee muted' });
   const assign = h('button', { type: 'button', id: 'chat-assign', class: 'btn btn-secondary btn-small' }, h('span'));
@@ -444,7 +459,7 @@ export function renderChats(container, ctx) {
   const conv = h('section', { class: 'chats-conv', 'aria-labelledby': 'chat-title', hidden: true },
     h('div', { class: 'chats-conv-head' },
       back,
-      h('div', { class: 'chats-conv-who' }, title, h('div', { class: 'chats-conv-meta' }, status, assignee)),
+      h('div', { class: 'chats-conv-who' }, h('div', { class: 'chats-conv-name' }, title, online), h('div', { class: 'chats-conv-meta' }, status, assignee)),
       h('div', { class: 'chats-conv-actions btn-row' }, assign, resolve, reopen, detailsToggle)),
     details.root,
     connection,
@@ -465,7 +480,7 @@ export function renderChats(container, ctx) {
     layout);
 
   store.ui = {
-    container, tabs, tablist, listPanel, list, listNote, notify, mute, view, layout, conv, placeholder, title, status, assignee, assign,
+    container, tabs, tablist, listPanel, list, listNote, notify, mute, view, layout, conv, placeholder, title, online, status, assignee, assign,
     resolve, reopen, detailsToggle, details, search, connection,
   };
   renderNotify();
@@ -532,7 +547,9 @@ function renderList() {
 function listItem(c) {
   const btn = h('button', { type: 'button', class: 'chats-item' },
     h('span', { class: 'chats-item-top' },
-      h('span', { class: 'chats-item-name' }),
+      h('span', { class: 'chats-item-who' },
+        h('span', { class: 'chats-item-name' }),
+        onlineMark()),
       h('time', { class: 'chats-item-time', dt: null, dtStyle: 'time' })),
     h('span', { class: 'chats-item-bottom' },
       h('span', { class: 'badge' }),
@@ -548,6 +565,7 @@ function updateItem(li, c) {
   const name = btn.querySelector('.chats-item-name');
   const label = c.visitorName || t('chat.visitor');
   if (name.textContent !== label) name.textContent = label;
+  btn.querySelector('.chats-online').hidden = !visitorOnline(c);
   const time = btn.querySelector('time');
   const when = c.lastMessageAt || c.createdAt || '';
   if (time.getAttribute('datetime') !== when) {
@@ -572,6 +590,17 @@ function updateItem(li, c) {
   btn.querySelector('.unread-label').hidden = n === 0;
   if (store.openId === c.id) btn.setAttribute('aria-current', 'true');
   else btn.removeAttribute('aria-current');
+}
+
+/** A green dot with the words for screen readers, shown while the visitor is connected. */
+function onlineMark(id) {
+  return h('span', { class: 'chats-online', id, hidden: true },
+    h('span', { class: 'presence-dot', 'aria-hidden': 'true' }),
+    h('span', { class: 'visually-hidden', t: 'chats.visitorOnline' }));
+}
+
+function visitorOnline(c) {
+  return Boolean(c && c.visitorId && store.onlineVisitors.has(c.visitorId));
 }
 
 function sameDay(iso) {
@@ -631,6 +660,7 @@ function renderConversation() {
   const c = store.convs.get(store.openId);
   const hint = store.hints.get(store.openId);
   ui.title.textContent = (c && c.visitorName) || (hint && hint.visitorName) || t('chat.visitor');
+  ui.online.hidden = !visitorOnline(c);
   if (c) {
     ui.status.hidden = false;
     ui.status.className = `badge ${statusClass(c.status)}`;
@@ -921,7 +951,10 @@ async function loadAgents() {
     const list = await api('GET', '/api/chat/agents');
     if (store !== s) return;
     s.agents = Array.isArray(list) ? list : [];
-    for (const a of s.agents) if (a.id && a.name) s.names.set(a.id, a.name);
+    for (const a of s.agents) {
+      if (a.id && a.name) s.names.set(a.id, a.name);
+      if (a.id && a.status) s.agentStatus.set(a.id, a.status);
+    }
   } catch {
     // The transfer list stays as it was (or empty); the rest of the panel works without it.
   }
@@ -971,7 +1004,10 @@ function renderDetails() {
     h('option', { value: '', t: store.agents ? (choices.length ? 'chats.transfer.choose' : 'chats.transfer.nobody') : 'common.loading' }),
     ...choices.map((a) => h('option', {
       value: a.id,
-      text: t(a.open >= a.capacity ? 'chats.transfer.optionFull' : 'chats.transfer.option', { name: a.name, open: a.open, capacity: a.capacity }),
+      dataset: { status: agentStatusOf(a) },
+      text: t(a.open >= a.capacity ? 'chats.transfer.optionFull' : 'chats.transfer.option', {
+        name: a.name, open: a.open, capacity: a.capacity, status: t(`presence.${agentStatusOf(a)}`),
+      }),
     })));
   if (choices.some((a) => a.id === wanted)) d.agent.value = wanted;
   const busy = d.transfer.getAttribute('aria-busy') === 'true';
@@ -980,6 +1016,12 @@ function renderDetails() {
 
   d.eraseBlock.hidden = !(store.user.role === 'ADMIN' && c && c.visitorId && !(v && v.gone));
   d.erase.disabled = d.erase.getAttribute('aria-busy') === 'true';
+}
+
+/** The agent's status: the latest presence frame, else what the agents list said, else offline. */
+function agentStatusOf(a) {
+  const status = store.agentStatus.get(a.id) || a.status;
+  return ['online', 'away', 'offline'].includes(status) ? status : 'offline';
 }
 
 function renderExport() {

@@ -11,6 +11,7 @@ import { renderAccount } from './account.js';
 import { renderAdmin } from './admin.js';
 import { createSocket, socketUrl } from './socket.js';
 import { startChats, stopChats, renderChats, leaveChats } from './chats.js';
+import { presenceControl, startPresence, stopPresence } from './presence.js';
 
 export const PANES = ['chats', 'calls', 'remote', 'history', 'admin', 'account'];
 const POLL_MS = 30000;
@@ -44,6 +45,7 @@ export function mountConsole(user, hooks) {
   const logout = h('button', { type: 'button', id: 'logout', class: 'btn btn-ghost btn-small' },
     icon('logout'), h('span', { class: 'logout-label', t: 'console.logout' }));
   logout.addEventListener('click', () => hooks.signOut());
+  const presence = presenceControl();
 
   const nav = h('nav', { id: 'console-nav', class: 'console-nav', tattrs: { 'aria-label': 'console.navLabel' } });
   const body = h('div', { class: 'pane-body' });
@@ -58,12 +60,13 @@ export function mountConsole(user, hooks) {
       logo(), h('span', { class: 'brand-name', t: 'app.name' })),
       h('div', { class: 'topbar-right' },
         h('div', { class: 'who' }, icon('account', 'who-icon'), userEl),
+        presence,
         langSwitch(),
         logout)),
     nav,
     pane);
 
-  frame = { root, nav, pane, body, userEl, user, current: null, hooks, timer: null, socket: null };
+  frame = { root, nav, pane, body, userEl, presence, user, current: null, hooks, timer: null, socket: null };
   buildNav();
   mountScreen(root);
   startPolling();
@@ -88,6 +91,7 @@ function startSocket() {
     },
     setNavBadge,
   });
+  startPresence({ socket, user: frame.user, button: frame.presence });
   socket.start();
 }
 
@@ -195,6 +199,7 @@ export function unmountConsole() {
   stopPolling();
   leaveChats();
   stopChats();
+  stopPresence();
   if (frame && frame.socket) frame.socket.stop();
   frame = null;
 }
