@@ -385,6 +385,18 @@ export function createSocket(url, {
   }
 
   const onOnline = () => reconnectNow();
+  // Leaving the page, or entering the back/forward cache: close now, so the server does not keep counting a
+  // page nobody sees (an agent would stay "online" through a frozen page); a restored page reconnects.
+  const onPageHide = () => {
+    clearTimeout(retryTimer);
+    stopPing();
+    const l = link;
+    link = null;
+    if (l) l.close(1000, 'page hidden');
+  };
+  const onPageShow = (e) => {
+    if (e.persisted) reconnectNow();
+  };
   const onVisible = () => {
     if (document.visibilityState === 'visible') reconnectNow();
   };
@@ -402,6 +414,8 @@ export function createSocket(url, {
       running = true;
       backoff = FIRST_BACKOFF_MS;
       window.addEventListener('online', onOnline);
+      window.addEventListener('pagehide', onPageHide);
+      window.addEventListener('pageshow', onPageShow);
       document.addEventListener('visibilitychange', onVisible);
       connect();
     },
@@ -412,6 +426,8 @@ export function createSocket(url, {
       clearTimeout(helloTimer);
       stopPing();
       window.removeEventListener('online', onOnline);
+      window.removeEventListener('pagehide', onPageHide);
+      window.removeEventListener('pageshow', onPageShow);
       document.removeEventListener('visibilitychange', onVisible);
       const l = link;
       link = null;

@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,13 +61,22 @@ public final class Presence implements AutoCloseable {
     private final EventBus bus;
     private final Map<String, LocalAgent> localAgents = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> localVisitors = new ConcurrentHashMap<>();
+    /**
+     * Statuses for connections not (yet) known here: a client may say {@code presence.set} right after
+     * {@code hello}, before its connection is registered; other nodes' connections land here too and are
+     * forgotten after {@link #NODE_TTL}.
+     */
+    private final Map<String, PendingStatus> pendingStatus = new ConcurrentHashMap<>();
+
+    private record PendingStatus(Status status, long atNanos) {}
+
     private final Map<String, NodeView> nodes = new HashMap<>();
     private final List<Consumer<String>> agentAvailable = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer;
     private Map<String, AgentState> agents = Map.of();
     private Set<String> visitors = Set.of();
     private boolean available;
-    private ScheduledFuture<?> pendingPublish;
+    private final AtomicBoolean publishScheduled = new AtomicBoolean();
     private Consumer<ServerFrame> toAgents = f -> {};
     private Consumer<ServerFrame> toVisitors = f -> {};
 
@@ -96,11 +105,13 @@ public final class Presence implements AutoCloseable {
 
     void connected(String connectionId, Party party) {
         switch (party) {
-            case Party.Agent a ->
+            case Party.Agent a -> {
+                PendingStatus early = pendingStatus.remove(connectionId);
                 localAgents
                         .computeIfAbsent(a.id(), k -> new LocalAgent(a.name(), new ConcurrentHashMap<>()))
                         .connections()
-                        .put(connectionId, Status.ONLINE);
+                        .put(connectionId, early == null ? Status.ONLINE : early.status());
+            }
             case Party.Visitor v ->
                 localVisitors
                         .computeIfAbsent(v.id(), k -> ConcurrentHashMap.newKeySet())
@@ -140,6 +151,7 @@ public final class Presence implements AutoCloseable {
                 return;
             }
         }
+        pendingStatus.put(connectionId, new PendingStatus(status, System.nanoTime()));
     }
 
     // The cluster view.
@@ -181,17 +193,28 @@ public final class Presence implements AutoCloseable {
         }
     }
 
-    private synchronized void publishSoon() {
-        if (pendingPublish == null || pendingPublish.isDone()) {
-            pendingPublish = timer.schedule(this::publish, COALESCE_MS, TimeUnit.MILLISECONDS);
+    /**
+     * Publishes shortly, once for a burst of changes. The flag is cleared before the snapshot is read, so a
+     * change made while a publish runs schedules another one instead of being lost until the heartbeat.
+     */
+    private void publishSoon() {
+        if (publishScheduled.compareAndSet(false, true)) {
+            timer.schedule(
+                    () -> {
+                        publishScheduled.set(false);
+                        publish();
+                    },
+                    COALESCE_MS,
+                    TimeUnit.MILLISECONDS);
         }
     }
 
     private void heartbeat() {
         try {
             publish();
+            long now = System.nanoTime();
+            pendingStatus.values().removeIf(p -> now - p.atNanos() > NODE_TTL.toNanos());
             synchronized (this) {
-                long now = System.nanoTime();
                 if (nodes.values().removeIf(n -> now - n.seenAtNanos() > NODE_TTL.toNanos())) {
                     recompute();
                 }

@@ -139,12 +139,16 @@ class PresenceRoutingIT {
         assertThat(gone).isNotNull();
     }
 
-    private static void awayOf(SocketProbe p, String userId) throws InterruptedException {
-        p.next(
-                f -> f.path("type").asText().equals("presence")
-                        && f.path("userId").asText().equals(userId)
-                        && f.path("status").asText().equals("away"),
-                Duration.ofSeconds(10));
+    /** Waits until every one of {@code userIds} has been announced away, in whatever order. */
+    private static void awayOf(SocketProbe p, String... userIds) throws InterruptedException {
+        java.util.Set<String> waiting = new java.util.HashSet<>(java.util.List.of(userIds));
+        while (!waiting.isEmpty()) {
+            JsonNode f = p.next(
+                    x -> x.path("type").asText().equals("presence")
+                            && x.path("status").asText().equals("away"),
+                    Duration.ofSeconds(10));
+            waiting.remove(f.path("userId").asText());
+        }
     }
 
     @Test
@@ -161,8 +165,7 @@ class PresenceRoutingIT {
         Socket bobSocket = agentSocket(bob.client());
         Socket cemSocket = agentSocket(cem.client());
         cemSocket.send("{\"type\":\"presence.set\",\"status\":\"away\"}");
-        awayOf(bobSocket.probe(), admin.id());
-        awayOf(bobSocket.probe(), cem.id());
+        awayOf(bobSocket.probe(), admin.id(), cem.id());
         assertThat(admin.client()
                         .put("/api/chat/agents/" + cem.id() + "/capacity", Map.of("capacity", 2))
                         .status())
