@@ -346,6 +346,12 @@ function wireSession() {
       session.connection.hidden = true;
     }
   }));
+  offs.push(socket.on('chat.erased', (f) => {
+    // An admin erased this contact (right to be forgotten): nothing of it stays in this browser either.
+    if (!identity || f.visitorId !== identity.visitorId) return;
+    forget();
+    renderWelcome({ again: true });
+  }));
   offs.push(socket.on('chat.availability', (f) => {
     session.availabilityFromSocket = true;
     setAvailable(f.available);

@@ -114,6 +114,9 @@ function wire() {
   offs.push(client.on('error', (e) => {
     if (!e.background && store.ui) showChatError(e.code);
   }));
+  offs.push(socket.on('chat.erased', (f) => {
+    if (f.visitorId) removeVisitor(f.visitorId); // erased by an admin here or in another console
+  }));
   offs.push(socket.on('presence', (f) => {
     if (f.userId && f.name) store.names.set(f.userId, f.name);
     if (f.userId && f.status) store.agentStatus.set(f.userId, f.status);

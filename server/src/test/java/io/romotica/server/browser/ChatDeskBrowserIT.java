@@ -285,7 +285,9 @@ class ChatDeskBrowserIT {
         assertThat(agent.present(".chats-conv:not([hidden])")).isFalse();
         assertThat(admin.client().get("/api/chat/search?q=verilerimi").json()).isEmpty();
 
-        // Reloaded, the visitor's page no longer knows them: it asks for a name again.
+        // The visitor's open page is told at once and forgets them; reloaded, it still asks for a name.
+        visitor.visible("#visitor-form");
+        assertThat(visitor.present("#messages li")).isFalse();
         visitor.reload();
         visitor.visible("#visitor-form");
         assertThat(visitor.present("#messages li")).isFalse();
