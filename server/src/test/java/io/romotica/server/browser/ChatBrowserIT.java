@@ -42,19 +42,19 @@ class ChatBrowserIT {
         return agent;
     }
 
-    private static void startAsVisitor(Browser visitor, String name) {
+    static void startAsVisitor(Browser visitor, String name) {
         visitor.type("#visitor-name", name);
         visitor.click("#visitor-start");
         visitor.visible("#composer");
     }
 
-    private static void send(Browser b, String composer, String button, String text) {
+    static void send(Browser b, String composer, String button, String text) {
         b.type(composer, text);
         b.click(button);
     }
 
     /** Opens the newest conversation of {@code visitorName} in the console. */
-    private static void openConversation(Browser agent, String visitorName) {
+    static void openConversation(Browser agent, String visitorName) {
         WebElement item = agent.await(
                 "conversation of " + visitorName,
                 () -> agent

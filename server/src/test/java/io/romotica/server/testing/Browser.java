@@ -389,6 +389,13 @@ public final class Browser implements AutoCloseable {
                 .toList();
     }
 
+    /** The unexpected console errors so far, then forgotten: for a stretch where some are expected. */
+    public List<String> takeConsoleErrors() {
+        List<String> errors = unexpectedConsoleErrors();
+        console.clear();
+        return errors;
+    }
+
     public void assertNoConsoleErrors() {
         assertThat(unexpectedConsoleErrors()).as("browser console errors").isEmpty();
     }
