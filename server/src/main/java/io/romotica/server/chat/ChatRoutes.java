@@ -28,6 +28,8 @@ public final class ChatRoutes {
     private final RateLimiter newVisitors;
     private final RateLimiter uploads;
     private final long maxUploadBytes;
+    /** At most this much of an oversized upload is read (and dropped) before answering 413. */
+    private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
 
     /** {@code uploads} limits visitors' uploads per visitor and per source address. */
     public ChatRoutes(ChatService chat, RateLimiter newVisitors, RateLimiter uploads, long maxUploadBytes) {
@@ -148,8 +150,7 @@ public final class ChatRoutes {
             limit(uploads, "ip:" + ClientAddress.key(Api.requestInfo(ctx).ip()));
         }
         if (ctx.req().getContentLengthLong() > maxUploadBytes) {
-            throw new AppException(
-                    ErrorCode.PAYLOAD_TOO_LARGE, "attachments may be at most " + maxUploadBytes + " bytes");
+            throw tooLarge(ctx);
         }
         String name = ctx.header(FILE_NAME);
         try {
@@ -160,8 +161,13 @@ public final class ChatRoutes {
         if (name != null && name.length() > 1000) {
             throw AppException.invalid(FILE_NAME, FILE_NAME + " must be at most 1000 characters");
         }
-        AttachmentInfo info =
-                chat.upload(party, ctx.pathParam("id"), ctx.req().getInputStream(), name, ctx.header("Content-Type"));
+        AttachmentInfo info;
+        try {
+            info = chat.upload(
+                    party, ctx.pathParam("id"), ctx.req().getInputStream(), name, ctx.header("Content-Type"));
+        } catch (AppException e) {
+            throw e.code() == ErrorCode.PAYLOAD_TOO_LARGE ? tooLarge(ctx) : e;
+        }
         ctx.status(201);
         Api.json(ctx, info);
     }
@@ -180,6 +186,24 @@ public final class ChatRoutes {
         ctx.header("Cache-Control", "private, max-age=86400");
         ctx.contentType(d.contentType());
         ctx.result(d.body());
+    }
+
+    /**
+     * The 413 for an upload over the limit. The rest of the body is read and dropped first (up to a bound),
+     * so a client still sending gets this answer instead of a reset connection.
+     */
+    private AppException tooLarge(Context ctx) {
+        long left = DRAIN_LIMIT;
+        try {
+            var in = ctx.req().getInputStream();
+            byte[] sink = new byte[64 * 1024];
+            for (int n; left > 0 && (n = in.read(sink)) > 0; ) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the client gave up: nothing more to read
+        }
+        return new AppException(ErrorCode.PAYLOAD_TOO_LARGE, "attachments may be at most " + maxUploadBytes + " bytes");
     }
 
     private static void limit(RateLimiter limiter, String key) {
