@@ -311,6 +311,11 @@ public class ChatLoad {
         openAndWait(opened, 120);
         System.out.printf("  %d idle connections open in %.1f s%n", idle, (System.nanoTime() - t) / 1e9);
         Thread.sleep(3000);
+        double cpu0 = serverCpuSeconds();
+        Thread.sleep(10_000);
+        double idleCpu = (serverCpuSeconds() - cpu0) / 10;
+        put("mem.idle.cpu.cores", fmt(idleCpu));
+        System.out.printf("  server CPU with %d idle connections open: %.2f cores%n", idle, idleCpu);
         long[] after = mem();
         if (histo) {
             printHistogramDiff(histoBefore, histogram(), idle);

@@ -94,6 +94,7 @@ run_romotica() { # run
   # The launcher's default JVM options (./romotica), without the class-data archive (start-up only).
   ROMOTICA_DATA_DIR="$data" ROMOTICA_HOST=127.0.0.1 ROMOTICA_PORT=$rport ROMOTICA_TLS_ENABLED=false \
     ROMOTICA_CHAT_MESSAGES_PER_MINUTE=100000 ROMOTICA_CHAT_NEW_VISITORS_PER_MINUTE=100000 \
+    ROMOTICA_CHAT_MESSAGES_PER_MINUTE_PER_ADDRESS=1000000 ROMOTICA_CHAT_NEW_CONVERSATIONS_PER_MINUTE=100000 \
     "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=50 -jar "$jar" >"$work/server.log" 2>&1 &
   server_pid=$!
   wait_ready "http://127.0.0.1:$rport/health/ready"
