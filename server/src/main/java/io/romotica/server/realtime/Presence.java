@@ -167,18 +167,10 @@ public final class Presence implements AutoCloseable {
         return ids;
     }
 
-    public synchronized boolean agentsAvailable() {
-        return available;
-    }
-
     /** An agent's status across the cluster. */
     public synchronized Status statusOf(String agentId) {
         AgentState a = agents.get(agentId);
         return a == null ? Status.OFFLINE : a.status();
-    }
-
-    public synchronized boolean visitorOnline(String visitorId) {
-        return visitors.contains(visitorId);
     }
 
     /** What a connection that just opened needs to know: everyone's presence (agents) or availability. */
