@@ -45,14 +45,17 @@ import java.util.regex.Pattern;
  * benchmark message carries {@code bench|<send time in ns>|padding} in its text; receivers read that time
  * to compute end-to-end latency (same clock: sender and receiver are this process).
  *
- * <p>Phases, one after the other on one fresh server: (1) memory per idle connection: server RSS (and live
- * heap) after a full GC, before and after opening {@code idle} idle connections; (2) latency: {@code rooms}
- * rooms of {@code roomSize} sockets (one sender, the rest subscribers) next to the idle connections, so
- * {@code idle + rooms * roomSize} clients are connected; senders send at a fixed total rate (open loop,
- * latency counted from the scheduled send time, so a stalled server cannot hide queueing); (3) throughput:
- * the idle and latency sockets are closed, then 1 room with {@code subscribers} subscribers and
- * {@code senders} senders, each keeping {@code window} unacknowledged messages in flight; delivered
- * messages per second are counted at the subscribers.
+ * <p>Phases, one after the other on one fresh server (option {@code phases}), each closing its sockets at the end:
+ * (1) memory per idle connection: server RSS (and live heap) after a full GC, before and after opening
+ * {@code idle} idle connections; (2) throughput (also the JIT warm-up for the latency figures): 1 room with
+ * {@code subscribers} subscribers and {@code senders} senders, each keeping {@code window} unacknowledged
+ * messages in flight; delivered messages per second are counted at the subscribers; (3) latency: the
+ * {@code idle} connections again plus {@code rooms} rooms of {@code roomSize} sockets (one sender, the rest
+ * receivers); senders send at each fixed total rate of {@code rates} in turn (open loop, latency counted from
+ * the scheduled send time, so a stalled server cannot hide queueing). Every phase has a {@code warmup} and a
+ * measured {@code duration} in seconds; the server's, the client's and the rest of the machine's CPU are
+ * recorded per window. A Romotica socket counts as connected once a {@code ping} sent after {@code hello} is
+ * answered (the server registers it just after sending hello).
  *
  * <p>Modes: {@code peer=romotica|socketio port=.. pid=.. out=file [options]} runs the phases and writes a
  * properties file; {@code report file...} prints the comparison table of such files.
@@ -118,6 +121,7 @@ public class ChatLoad {
         final ArrayDeque<Long> stamps = new ArrayDeque<>(); // send times of unacknowledged messages, in order
         int ackIds;
         long seq;
+        long pingSentAt;
 
         Conn(int id, Role role, int room, String path) {
             this.id = id;
@@ -209,6 +213,9 @@ public class ChatLoad {
     final ArrayDeque<Conn> toOpen = new ArrayDeque<>();
     final ByteBuffer rbuf = ByteBuffer.allocate(1 << 20);
     final List<Conn> sendersNow = new ArrayList<>();
+    final java.util.Set<Conn> awaitingPong = new java.util.LinkedHashSet<>();
+    static final String PING = "{\"type\":\"ping\",\"ref\":\"ready\"}";
+    long lastPingCheck;
     int opening;
     int ready;
     int failed;
@@ -748,6 +755,7 @@ public class ChatLoad {
             }
             conns.clear();
             toOpen.clear();
+            awaitingPong.clear();
             ready = 0;
             opening = 0;
             return null;
@@ -871,10 +879,31 @@ public class ChatLoad {
                 if (p.sending && p.openLoop) {
                     tick(p);
                 }
+                repingEvery500ms();
             }
         } catch (Throwable e) {
             e.printStackTrace();
             System.exit(2);
+        }
+    }
+
+    /** Sends the readiness ping again on Romotica sockets whose ping got no pong within 500 ms. */
+    void repingEvery500ms() {
+        if (awaitingPong.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - lastPingCheck < 500_000_000L) {
+            return;
+        }
+        lastPingCheck = now;
+        for (Conn c : new ArrayList<>(awaitingPong)) {
+            if (c.state != 3) {
+                awaitingPong.remove(c);
+            } else if (now - c.pingSentAt > 500_000_000L) {
+                c.pingSentAt = now;
+                sendText(c, PING);
+            }
         }
     }
 
@@ -1104,6 +1133,7 @@ public class ChatLoad {
     static final byte[] R_MESSAGE = ascii("{\"type\":\"chat.message\"");
     static final byte[] R_ACK = ascii("{\"type\":\"chat.ack\"");
     static final byte[] R_ERROR = ascii("{\"type\":\"error\"");
+    static final byte[] R_PONG = ascii("{\"type\":\"pong\"");
     static final byte[] CONVERSATION = ascii("\"conversationId\":\"");
 
     void text(Conn c, byte[] a, int p, int l) {
@@ -1131,6 +1161,13 @@ public class ChatLoad {
                     acked(c);
                 }
             } else if (c.state == 3 && startsWith(a, p, l, R_HELLO)) {
+                // The server may register the socket just after sending hello, and a frame that arrives
+                // before that is not handled: a ping answered with pong shows the socket is registered.
+                c.pingSentAt = System.nanoTime();
+                awaitingPong.add(c);
+                sendText(c, PING);
+            } else if (c.state == 3 && startsWith(a, p, l, R_PONG)) {
+                awaitingPong.remove(c);
                 becameReady(c);
             }
             return;

@@ -5,11 +5,11 @@
 # Environment:
 #   ROMOTICA_JAR=/path/romotica-server.jar  use this built server (with its lib/ beside it) instead of
 #                                           server/target (built with the Maven wrapper when missing)
-#   CHATLOAD_OPTS="duration=20 rate=500"    extra key=value options for bench/ChatLoad.java
+#   CHATLOAD_OPTS="duration=20 rates=100,500"  extra key=value options for bench/ChatLoad.java
 #   CHATLOAD_RESULTS=/some/dir              keep the raw result files there (default: a temp dir, removed)
 #   CHATLOAD_QUIET_WAIT=300                 seconds to wait at most, before each server, for the rest of
 #                                           the machine to go quiet (< 0.25 busy cores over 3 s); 0: no wait
-# Phases per server, each on a fresh process and bounded in time (about 2 minutes per server):
+# Phases per server, each on a fresh process and bounded in time (about 3 minutes per server):
 #   memory     RSS and live heap after a full GC, before/after 4,750 idle connections, per connection
 #   throughput 1 room, 1,000 subscribers, 8 senders x 8 unacknowledged messages, 5 s warm-up + 20 s:
 #              delivered messages/s counted at the subscribers
@@ -17,7 +17,7 @@
 #              total (5 s warm-up + 20 s each), end-to-end p50/p99 from the scheduled send time to
 #              receipt at the other 4 sockets of the room
 # Romotica runs on its embedded defaults (H2 file database, every acknowledged message committed first)
-# with plain HTTP on 127.0.0.1 (the peer has no TLS either) and the per-visitor chat rate limits raised.
+# with plain HTTP on 127.0.0.1 (the peer has no TLS either) and the chat rate limits raised.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-1}"

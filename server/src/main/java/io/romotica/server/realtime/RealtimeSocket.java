@@ -30,6 +30,7 @@ public final class RealtimeSocket {
     private static final Logger log = LoggerFactory.getLogger(RealtimeSocket.class);
     private static final String PARTY = "romotica.ws.party";
     private static final String ADDRESS = "romotica.ws.address";
+    private static final String CONNECTION = "romotica.ws.connection";
 
     private final AuthService auth;
     private final Function<String, Optional<Party.Visitor>> visitors;
@@ -93,19 +94,21 @@ public final class RealtimeSocket {
     private void opened(WsContext ws) {
         Party party = ws.attribute(PARTY);
         WsConnection c = new WsConnection(ws, party, ws.attribute(ADDRESS), codec);
+        // Known to this socket before hello goes out: a frame sent right after hello finds its connection.
+        ws.attribute(CONNECTION, c);
         ws.enableAutomaticPings(20, TimeUnit.SECONDS);
         c.send(new ServerFrame.Hello(c.id(), party.id(), party.name(), clock.instant()));
         connections.opened(c);
     }
 
     private void received(WsContext ws, String text) {
-        if (connections.get(ws.sessionId()) instanceof WsConnection c) {
+        if (ws.attribute(CONNECTION) instanceof WsConnection c) {
             dispatcher.dispatch(c.id(), c, text);
         }
     }
 
     private void closed(WsContext ws) {
-        if (connections.get(ws.sessionId()) instanceof WsConnection c) {
+        if (ws.attribute(CONNECTION) instanceof WsConnection c) {
             connections.closed(c);
         }
     }
