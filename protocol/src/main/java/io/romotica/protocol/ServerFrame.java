@@ -110,4 +110,44 @@ public sealed interface ServerFrame {
     /** A conversation's status or assignee changed. */
     @JsonTypeName("chat.conversation")
     record ChatConversation(ConversationInfo conversation) implements ServerFrame {}
+
+    /**
+     * A support call as both parties and the agents' queue see it. {@code status}: PENDING (waiting for an
+     * agent), RINGING (an agent invited the visitor, or a transfer rings {@code transferTo}), ACCEPTED,
+     * REJECTED, MISSED, CANCELLED, ENDED. {@code recording}: OFF, NOTICE (agents may record, the visitor is
+     * told first) or ALWAYS; {@code recordingActive} while recorders should run.
+     */
+    record CallInfo(
+            String id,
+            String conversationId,
+            String visitorId,
+            String visitorName,
+            String agentId,
+            String agentName,
+            String transferTo,
+            String initiator,
+            String status,
+            boolean video,
+            String recording,
+            boolean recordingActive,
+            Instant createdAt,
+            Instant acceptedAt,
+            Instant endedAt,
+            String endReason) {}
+
+    /**
+     * A call changed. Goes to every agent (the queue) and to the call's visitor. {@code position} (1 = next)
+     * and {@code estimatedWaitSeconds} are set for a waiting call.
+     */
+    @JsonTypeName("call.state")
+    record CallState(CallInfo call, Integer position, Integer estimatedWaitSeconds) implements ServerFrame {}
+
+    /** WebRTC signaling from the other party of a call (see {@code CallFrame.Signal}). */
+    @JsonTypeName("call.signal")
+    record CallSignal(String callId, String kind, String sdp, String candidate, String sdpMid, Integer sdpMLineIndex)
+            implements ServerFrame {}
+
+    /** An in-call request or announcement from the other party (see {@code CallFrame.Control}). */
+    @JsonTypeName("call.control")
+    record CallControl(String callId, String action, String from) implements ServerFrame {}
 }

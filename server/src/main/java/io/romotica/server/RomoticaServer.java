@@ -25,6 +25,12 @@ import io.romotica.server.bus.RateLimiter;
 import io.romotica.server.bus.Redis;
 import io.romotica.server.bus.RedisAttemptCounter;
 import io.romotica.server.bus.RedisEventBus;
+import io.romotica.server.calls.CallHistory;
+import io.romotica.server.calls.CallPolicy;
+import io.romotica.server.calls.CallRecordings;
+import io.romotica.server.calls.CallRoutes;
+import io.romotica.server.calls.CallService;
+import io.romotica.server.calls.CallSocket;
 import io.romotica.server.chat.AgentPresence;
 import io.romotica.server.chat.CannedReplies;
 import io.romotica.server.chat.ChatDeskRoutes;
@@ -45,6 +51,7 @@ import io.romotica.server.realtime.Broadcaster;
 import io.romotica.server.realtime.Connections;
 import io.romotica.server.realtime.EventStreamRoutes;
 import io.romotica.server.realtime.FrameDispatcher;
+import io.romotica.server.realtime.Parties;
 import io.romotica.server.realtime.Presence;
 import io.romotica.server.realtime.RealtimeSocket;
 import io.romotica.server.settings.SettingsRoutes;
@@ -71,6 +78,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RomoticaServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RomoticaServer.class);
+    /** How often each node looks for unanswered calls and calls whose side did not come back. */
+    private static final java.time.Duration CALL_SWEEP = java.time.Duration.ofSeconds(1);
 
     private final ServerConfig config;
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -191,8 +200,26 @@ public final class RomoticaServer implements AutoCloseable {
         });
         presence.onAgentAvailable(agent -> chat.routeWaiting());
         connections = new Connections(bus, presence, meters);
+        CallPolicy callPolicy =
+                new CallPolicy(database.jdbi(), audit, config.calls().recording());
+        CallService calls = new CallService(database.jdbi(), broadcaster, callPolicy, config.calls(), ids, clock);
+        resources.add(calls);
+        calls.start(CALL_SWEEP);
+        connections.onClosed(calls::disconnected);
+        CallRecordings recordings = new CallRecordings(
+                database.jdbi(),
+                new DirectoryBlobStore(config.calls().recordingsDir()),
+                audit,
+                config.calls().recordingMaxBytes(),
+                config.calls().retainRecordings(),
+                ids,
+                clock);
+        resources.add(recordings);
+        recordings.start(config.chat().retentionInterval());
+        calls.onRecordingClosed(recordings::finishAll);
         FrameDispatcher dispatcher = new FrameDispatcher(
                 new ChatSocket(chat, messageLimiter, addressMessageLimiter, conversationLimiter),
+                new CallSocket(calls, conversationLimiter),
                 presence,
                 codec,
                 clock);
@@ -241,6 +268,18 @@ public final class RomoticaServer implements AutoCloseable {
                         codec,
                         clock,
                         config.http().publicUrl())
+                .register(api);
+        new CallRoutes(
+                        calls,
+                        new CallHistory(
+                                database.jdbi(),
+                                callPolicy,
+                                recordings,
+                                config.calls().timeZone()),
+                        recordings,
+                        callPolicy,
+                        new Parties(chat::visitor),
+                        audit)
                 .register(api);
         new OpsRoutes(checks, meters, config.ops().metricsToken()).register(api);
 

@@ -3,6 +3,7 @@ package io.romotica.server.audit;
 import io.javalin.http.Context;
 import io.romotica.server.common.Access;
 import io.romotica.server.common.Api;
+import io.romotica.server.common.Csv;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;

@@ -21,6 +21,10 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED(405),
     CONFLICT(409),
     LAST_ADMIN(409),
+    /** A call cannot be taken today: the team's or the agent's daily call limit is used up. */
+    DAILY_LIMIT_REACHED(409),
+    /** The agent is already in a call. */
+    AGENT_BUSY(409),
     PAYLOAD_TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),
     RATE_LIMITED(429),

@@ -152,7 +152,32 @@ public final class ConfigLoader {
                 intIn("chat.agent.capacity", 0, 1000),
                 intIn("chat.messages.per.minute.per.address", 1, 1_000_000),
                 intIn("chat.new.conversations.per.minute", 1, 100_000));
-        return new ServerConfig(dataDir, http, tls, db, redis, secretKey, logFormat, auth, chat, ops);
+        var calls = new ServerConfig.Calls(
+                intIn("calls.daily.limit", 0, 1_000_000),
+                intIn("calls.daily.limit.per.agent", 0, 1_000_000),
+                zone("calls.time.zone"),
+                duration("calls.ring.timeout"),
+                duration("calls.reconnect.grace"),
+                oneOf("calls.recording", "off", "notice", "always").toUpperCase(Locale.ROOT),
+                Optional.ofNullable(optional("calls.recordings.dir"))
+                        .map(Path::of)
+                        .orElse(dataDir.resolve("recordings")),
+                longIn("calls.recording.max.bytes", 1024 * 1024, 1L << 40),
+                optional("calls.retention.recordings") == null ? null : duration("calls.retention.recordings"));
+        return new ServerConfig(dataDir, http, tls, db, redis, secretKey, logFormat, auth, chat, calls, ops);
+    }
+
+    private java.time.ZoneId zone(String key) {
+        String v = optional(key);
+        if (v == null) {
+            return java.time.ZoneId.systemDefault();
+        }
+        try {
+            return java.time.ZoneId.of(v);
+        } catch (java.time.DateTimeException e) {
+            throw new ConfigException(
+                    key + " must be a time zone such as Europe/Istanbul or UTC (" + envName(key) + ")");
+        }
     }
 
     private String optional(String key) {

@@ -17,6 +17,7 @@ public record ServerConfig(
         String logFormat,
         Auth auth,
         Chat chat,
+        Calls calls,
         Ops ops) {
 
     /**
@@ -77,6 +78,21 @@ public record ServerConfig(
             int agentCapacity,
             int addressMessagesPerMinute,
             int newConversationsPerMinute) {}
+
+    /**
+     * Support calls. A limit of 0 means none; days are counted in {@code timeZone}. {@code recording} is the
+     * policy until an admin sets one (OFF, NOTICE or ALWAYS); {@code retainRecordings} null keeps them.
+     */
+    public record Calls(
+            int dailyLimit,
+            int dailyLimitPerAgent,
+            java.time.ZoneId timeZone,
+            Duration ringTimeout,
+            Duration reconnectGrace,
+            String recording,
+            Path recordingsDir,
+            long recordingMaxBytes,
+            Duration retainRecordings) {}
 
     /** Health and metrics. */
     public record Ops(long minFreeDiskBytes, Secret metricsToken) {}

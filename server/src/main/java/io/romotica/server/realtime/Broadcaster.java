@@ -11,6 +11,7 @@ import io.romotica.server.bus.EventBus;
 public final class Broadcaster {
     static final String AGENTS_TOPIC = "agents";
     static final String AUDIENCE_TOPIC = "audience";
+    static final String CONNECTION_TOPIC = "connection";
 
     private final EventBus bus;
     private final FrameCodec codec;
@@ -27,5 +28,10 @@ public final class Broadcaster {
     /** To every agent and to the sockets of visitor {@code visitorId}. */
     public void toAgentsAndVisitor(String visitorId, ServerFrame frame) {
         bus.publish(AUDIENCE_TOPIC, visitorId + "\n" + codec.encode(frame));
+    }
+
+    /** To one connection, whichever node holds it (dropped if it is gone). */
+    public void toConnection(String connectionId, ServerFrame frame) {
+        bus.publish(CONNECTION_TOPIC, connectionId + "\n" + codec.encode(frame));
     }
 }

@@ -8,6 +8,9 @@ import io.romotica.protocol.ServerFrame;
  * are safe to use from any thread.
  */
 public interface Connection {
+    /** The id sent in {@code hello}; {@link Broadcaster#toConnection} reaches it from any node. */
+    String id();
+
     /** Who holds the connection. */
     Party party();
 

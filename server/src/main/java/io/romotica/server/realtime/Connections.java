@@ -5,8 +5,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.romotica.protocol.ServerFrame;
 import io.romotica.server.auth.AuthService;
 import io.romotica.server.bus.EventBus;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The realtime connections open on this node, over both transports (WebSocket and SSE fallback): delivers
@@ -17,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Connections {
     private final Presence presence;
     private final Map<String, LiveConnection> open = new ConcurrentHashMap<>();
+    private final List<Consumer<Connection>> closeListeners = new CopyOnWriteArrayList<>();
 
     public Connections(EventBus bus, Presence presence, MeterRegistry meters) {
         this.presence = presence;
@@ -31,6 +35,7 @@ public final class Connections {
                 .register(meters);
         bus.subscribe(Broadcaster.AGENTS_TOPIC, this::toAllAgents);
         bus.subscribe(Broadcaster.AUDIENCE_TOPIC, this::toAudience);
+        bus.subscribe(Broadcaster.CONNECTION_TOPIC, this::toConnection);
         bus.subscribe(AuthService.SESSION_REVOKED_TOPIC, this::closeSession);
     }
 
@@ -51,6 +56,21 @@ public final class Connections {
     void closed(LiveConnection c) {
         if (open.remove(c.id(), c)) {
             presence.disconnected(c.id(), c.party());
+            closeListeners.forEach(l -> l.accept(c));
+        }
+    }
+
+    /** Runs {@code listener} (on the closing thread) for every connection of this node that goes away. */
+    public void onClosed(Consumer<Connection> listener) {
+        closeListeners.add(listener);
+    }
+
+    /** Payload: connection id, newline, encoded frame. */
+    private void toConnection(String payload) {
+        int nl = payload.indexOf('\n');
+        LiveConnection c = open.get(payload.substring(0, nl));
+        if (c != null) {
+            c.sendEncoded(payload.substring(nl + 1));
         }
     }
 

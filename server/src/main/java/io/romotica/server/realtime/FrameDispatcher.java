@@ -1,5 +1,6 @@
 package io.romotica.server.realtime;
 
+import io.romotica.protocol.CallFrame;
 import io.romotica.protocol.ChatFrame;
 import io.romotica.protocol.ClientFrame;
 import io.romotica.protocol.FrameCodec;
@@ -21,13 +22,23 @@ public final class FrameDispatcher {
     private static final Logger log = LoggerFactory.getLogger(FrameDispatcher.class);
 
     private final FrameHandler<ChatFrame> chat;
+    private final FrameHandler<CallFrame> calls;
     private final Presence presence;
     private final FrameCodec codec;
     private final Clock clock;
 
-    /** @param chat handles the chat frame family */
-    public FrameDispatcher(FrameHandler<ChatFrame> chat, Presence presence, FrameCodec codec, Clock clock) {
+    /**
+     * @param chat handles the chat frame family
+     * @param calls handles the call frame family
+     */
+    public FrameDispatcher(
+            FrameHandler<ChatFrame> chat,
+            FrameHandler<CallFrame> calls,
+            Presence presence,
+            FrameCodec codec,
+            Clock clock) {
         this.chat = chat;
+        this.calls = calls;
         this.presence = presence;
         this.codec = codec;
         this.clock = clock;
@@ -41,6 +52,7 @@ public final class FrameDispatcher {
             switch (frame) {
                 case SystemFrame system -> handleSystem(connectionId, c, system);
                 case ChatFrame chatFrame -> chat.handle(c, chatFrame);
+                case CallFrame callFrame -> calls.handle(c, callFrame);
             }
         } catch (FrameException e) {
             c.send(new ServerFrame.Error(e.code(), e.getMessage(), e.ref()));
@@ -63,6 +75,15 @@ public final class FrameDispatcher {
             case ChatFrame.Sync s -> s.conversationId();
             case ChatFrame.Typing t -> t.conversationId();
             case ChatFrame.Read r -> r.conversationId();
+            case CallFrame.Request r -> r.clientId();
+            case CallFrame.Invite i -> i.conversationId();
+            case CallFrame.Accept a -> a.callId();
+            case CallFrame.Reject r -> r.callId();
+            case CallFrame.Hangup h -> h.callId();
+            case CallFrame.Resume r -> r.callId();
+            case CallFrame.Signal s -> s.callId();
+            case CallFrame.Control c -> c.callId();
+            case CallFrame.Transfer t -> t.callId();
         };
     }
 

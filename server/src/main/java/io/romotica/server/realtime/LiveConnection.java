@@ -30,8 +30,8 @@ abstract sealed class LiveConnection implements Connection permits WsConnection,
         return address;
     }
 
-    /** The id sent in {@code hello}; unique on this node. */
-    final String id() {
+    @Override
+    public final String id() {
         return id;
     }
 

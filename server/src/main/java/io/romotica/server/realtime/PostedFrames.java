@@ -26,6 +26,12 @@ final class PostedFrames implements Connection {
         this.connections = connections;
     }
 
+    /** The stream's id: what the poster's peers reach it by. */
+    @Override
+    public String id() {
+        return streamId;
+    }
+
     @Override
     public Party party() {
         return party;

@@ -15,6 +15,15 @@ public interface BlobStore {
     /** The bytes under {@code key}; {@link java.nio.file.NoSuchFileException} when there are none. */
     InputStream open(String key) throws IOException;
 
+    /**
+     * Appends {@code data} to the blob under {@code key} (created when absent) and makes it durable before
+     * returning; for media written while it is produced (call recordings). Readers may see the blob grow.
+     */
+    void append(String key, byte[] data) throws IOException;
+
+    /** The current size of the blob under {@code key}, 0 when there is none. */
+    long size(String key) throws IOException;
+
     /** Removes {@code key}; absent keys are fine. */
     void delete(String key) throws IOException;
 

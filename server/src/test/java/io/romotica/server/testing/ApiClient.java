@@ -102,8 +102,13 @@ public final class ApiClient {
 
     /** POSTs raw bytes (an upload); the answer is read like any other. */
     public Response upload(String path, byte[] bytes, Map<String, String> headers) {
+        return upload("POST", path, bytes, headers);
+    }
+
+    /** Sends raw bytes with {@code method}; the answer is read like any other. */
+    public Response upload(String method, String path, byte[] bytes, Map<String, String> headers) {
         HttpResponse<String> r = exchange(
-                "POST",
+                method,
                 path,
                 HttpRequest.BodyPublishers.ofByteArray(bytes),
                 headers,

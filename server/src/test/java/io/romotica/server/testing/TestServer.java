@@ -193,6 +193,17 @@ public final class TestServer implements AutoCloseable {
         return server.setupLink().orElseThrow().replaceAll(".*#t=", "");
     }
 
+    /** A visitor identity and the token that proves it. */
+    public record Visitor(String id, String name, String token) {}
+
+    /** Creates a visitor through the public endpoint, as the widget does. */
+    public Visitor visitor(String name) {
+        var r = client().post("/api/chat/visitors", Map.of("name", name));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return new Visitor(
+                r.json().get("visitorId").asText(), name, r.json().get("token").asText());
+    }
+
     /** A signed-in person, with what they need to sign in again. */
     public record Account(ApiClient client, String id, String email, String password, String totpSecret) {}
 

@@ -1,4 +1,4 @@
-package io.romotica.server.audit;
+package io.romotica.server.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,10 +1,10 @@
-package io.romotica.server.audit;
+package io.romotica.server.common;
 
 /** RFC 4180 rows, with spreadsheet formula injection defused (cells starting with = + - @ get a quote). */
-final class Csv {
+public final class Csv {
     private Csv() {}
 
-    static String row(String... cells) {
+    public static String row(String... cells) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < cells.length; i++) {
             if (i > 0) {
@@ -15,7 +15,7 @@ final class Csv {
         return sb.append('\n').toString();
     }
 
-    static String cell(String value) {
+    public static String cell(String value) {
         if (value == null) {
             return "";
         }
