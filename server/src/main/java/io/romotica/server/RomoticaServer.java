@@ -25,6 +25,9 @@ import io.romotica.server.bus.RateLimiter;
 import io.romotica.server.bus.Redis;
 import io.romotica.server.bus.RedisAttemptCounter;
 import io.romotica.server.bus.RedisEventBus;
+import io.romotica.server.calls.IceRoutes;
+import io.romotica.server.calls.IceServers;
+import io.romotica.server.calls.StunResponder;
 import io.romotica.server.chat.AgentPresence;
 import io.romotica.server.chat.CannedReplies;
 import io.romotica.server.chat.ChatDeskRoutes;
@@ -78,6 +81,7 @@ public final class RomoticaServer implements AutoCloseable {
     private Connections connections;
     private AccountService accounts;
     private Database database;
+    private StunResponder stun;
 
     private RomoticaServer(ServerConfig config, Clock clock, SecureRandom random) throws Exception {
         this.config = config;
@@ -242,6 +246,17 @@ public final class RomoticaServer implements AutoCloseable {
                         clock,
                         config.http().publicUrl())
                 .register(api);
+        if (config.ice().stunPort() != 0) {
+            stun = StunResponder.start(config.http().host(), config.ice().stunPort());
+            resources.add(stun);
+        }
+        int icePerMinute = config.ice().requestsPerMinute();
+        new IceRoutes(
+                        new IceServers(config.ice(), config.http().publicUrl(), stun == null ? 0 : stun.port(), clock),
+                        chat::visitor,
+                        redis.map(r -> RateLimiter.redis(r, "ice-servers", icePerMinute))
+                                .orElseGet(() -> RateLimiter.local(icePerMinute)))
+                .register(api);
         new OpsRoutes(checks, meters, config.ops().metricsToken()).register(api);
 
         web = new WebServer(
@@ -301,6 +316,11 @@ public final class RomoticaServer implements AutoCloseable {
     /** HTTP requests being handled right now on this node. */
     public int requestsInFlight() {
         return web.inflight();
+    }
+
+    /** The UDP port of this node's STUN responder; empty when {@code stun.port} is 0. */
+    public java.util.OptionalInt stunPort() {
+        return stun == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(stun.port());
     }
 
     public Database database() {
