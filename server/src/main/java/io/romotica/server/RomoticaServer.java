@@ -31,6 +31,9 @@ import io.romotica.server.calls.CallRecordings;
 import io.romotica.server.calls.CallRoutes;
 import io.romotica.server.calls.CallService;
 import io.romotica.server.calls.CallSocket;
+import io.romotica.server.calls.IceRoutes;
+import io.romotica.server.calls.IceServers;
+import io.romotica.server.calls.StunResponder;
 import io.romotica.server.chat.AgentPresence;
 import io.romotica.server.chat.CannedReplies;
 import io.romotica.server.chat.ChatDeskRoutes;
@@ -87,6 +90,7 @@ public final class RomoticaServer implements AutoCloseable {
     private Connections connections;
     private AccountService accounts;
     private Database database;
+    private StunResponder stun;
 
     private RomoticaServer(ServerConfig config, Clock clock, SecureRandom random) throws Exception {
         this.config = config;
@@ -269,6 +273,7 @@ public final class RomoticaServer implements AutoCloseable {
                         clock,
                         config.http().publicUrl())
                 .register(api);
+        Parties parties = new Parties(chat::visitor);
         new CallRoutes(
                         calls,
                         new CallHistory(
@@ -278,8 +283,19 @@ public final class RomoticaServer implements AutoCloseable {
                                 config.calls().timeZone()),
                         recordings,
                         callPolicy,
-                        new Parties(chat::visitor),
+                        parties,
                         audit)
+                .register(api);
+        if (config.ice().stunPort() != 0) {
+            stun = StunResponder.start(config.http().host(), config.ice().stunPort());
+            resources.add(stun);
+        }
+        int icePerMinute = config.ice().requestsPerMinute();
+        new IceRoutes(
+                        new IceServers(config.ice(), config.http().publicUrl(), stun == null ? 0 : stun.port(), clock),
+                        parties,
+                        redis.map(r -> RateLimiter.redis(r, "ice-servers", icePerMinute))
+                                .orElseGet(() -> RateLimiter.local(icePerMinute)))
                 .register(api);
         new OpsRoutes(checks, meters, config.ops().metricsToken()).register(api);
 
@@ -340,6 +356,11 @@ public final class RomoticaServer implements AutoCloseable {
     /** HTTP requests being handled right now on this node. */
     public int requestsInFlight() {
         return web.inflight();
+    }
+
+    /** The UDP port of this node's STUN responder; empty when {@code stun.port} is 0. */
+    public java.util.OptionalInt stunPort() {
+        return stun == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(stun.port());
     }
 
     public Database database() {

@@ -26,6 +26,14 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     public static final String DEFAULTS_RESOURCE = "/romotica-defaults.properties";
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    /** A host of an ICE URL (RFC 7064/7065): a DNS name, an IPv4 address or an IPv6 address in brackets. */
+    private static final String ICE_HOST =
+            "(\\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*]|[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)";
+
+    private static final Pattern STUN_URL = Pattern.compile("stun:" + ICE_HOST + "(?::(?<port>[0-9]{1,5}))?");
+    private static final Pattern TURN_URL =
+            Pattern.compile("turns?:" + ICE_HOST + "(?::(?<port>[0-9]{1,5}))?(?:\\?transport=(?:udp|tcp))?");
+    private static final int MIN_TURN_SECRET = 16;
 
     private final Map<String, String> values;
 
@@ -164,7 +172,7 @@ public final class ConfigLoader {
                         .orElse(dataDir.resolve("recordings")),
                 longIn("calls.recording.max.bytes", 1024 * 1024, 1L << 40),
                 optional("calls.retention.recordings") == null ? null : duration("calls.retention.recordings"));
-        return new ServerConfig(dataDir, http, tls, db, redis, secretKey, logFormat, auth, chat, calls, ops);
+        return new ServerConfig(dataDir, http, tls, db, redis, secretKey, logFormat, auth, chat, calls, ops, ice());
     }
 
     private java.time.ZoneId zone(String key) {
@@ -178,6 +186,53 @@ public final class ConfigLoader {
             throw new ConfigException(
                     key + " must be a time zone such as Europe/Istanbul or UTC (" + envName(key) + ")");
         }
+    }
+
+    /** STUN/TURN settings; TURN URLs need the shared secret, credentials a short lifetime. */
+    private ServerConfig.Ice ice() {
+        var turnUrls = iceUrls("turn.urls", TURN_URL, "turn:host[:port][?transport=udp|tcp] or turns:...");
+        Secret turnSecret = secret("turn.secret");
+        if (!turnUrls.isEmpty() && turnSecret.isEmpty()) {
+            throw new ConfigException("turn.urls needs turn.secret, the secret shared with coturn's use-auth-secret ("
+                    + envName("turn.secret") + ")");
+        }
+        if (!turnSecret.isEmpty() && turnSecret.value().length() < MIN_TURN_SECRET) {
+            throw new ConfigException(
+                    "turn.secret must be at least " + MIN_TURN_SECRET + " characters (" + envName("turn.secret") + ")");
+        }
+        Duration ttl = duration("turn.credential.ttl");
+        if (ttl.compareTo(Duration.ofMinutes(1)) < 0 || ttl.compareTo(Duration.ofHours(24)) > 0) {
+            throw new ConfigException(
+                    "turn.credential.ttl must be between 1m and 24h (" + envName("turn.credential.ttl") + ")");
+        }
+        return new ServerConfig.Ice(
+                iceUrls("stun.urls", STUN_URL, "stun:host[:port]"),
+                intIn("stun.port", 0, 65535),
+                turnUrls,
+                turnSecret,
+                ttl,
+                intIn("ice.servers.per.minute", 1, 100_000));
+    }
+
+    /** A comma-separated list of ICE server URLs, each matching {@code pattern} with a port in range. */
+    private java.util.List<String> iceUrls(String key, Pattern pattern, String form) {
+        String v = optional(key);
+        if (v == null) {
+            return java.util.List.of();
+        }
+        java.util.List<String> urls = new java.util.ArrayList<>();
+        for (String part : v.split(",", -1)) {
+            String url = part.strip();
+            Matcher m = pattern.matcher(url);
+            boolean portInRange = !m.matches()
+                    || m.group("port") == null
+                    || Integer.parseInt(m.group("port")) >= 1 && Integer.parseInt(m.group("port")) <= 65535;
+            if (!m.matches() || !portInRange) {
+                throw new ConfigException(key + " has '" + url + "', which is not " + form + " (" + envName(key) + ")");
+            }
+            urls.add(url);
+        }
+        return urls;
     }
 
     private String optional(String key) {

@@ -18,7 +18,8 @@ public record ServerConfig(
         Auth auth,
         Chat chat,
         Calls calls,
-        Ops ops) {
+        Ops ops,
+        Ice ice) {
 
     /**
      * Listening and limits of the HTTP server. {@code publicUrl} is null when links follow the request's own
@@ -96,4 +97,22 @@ public record ServerConfig(
 
     /** Health and metrics. */
     public record Ops(long minFreeDiskBytes, Secret metricsToken) {}
+
+    /**
+     * ICE servers for calls and remote sessions. {@code stunUrls} and {@code turnUrls} are validated
+     * {@code stun:}/{@code turn:}/{@code turns:} URLs; {@code turnSecret} is set whenever {@code turnUrls} is
+     * not empty; {@code stunPort} 0 means the built-in STUN responder is off.
+     */
+    public record Ice(
+            java.util.List<String> stunUrls,
+            int stunPort,
+            java.util.List<String> turnUrls,
+            Secret turnSecret,
+            Duration turnCredentialTtl,
+            int requestsPerMinute) {
+        public Ice {
+            stunUrls = java.util.List.copyOf(stunUrls);
+            turnUrls = java.util.List.copyOf(turnUrls);
+        }
+    }
 }

@@ -54,6 +54,7 @@ public final class ServerProcess {
         pb.environment().put("ROMOTICA_DATA_DIR", dataDir.toString());
         pb.environment().put("ROMOTICA_HOST", "127.0.0.1");
         pb.environment().put("ROMOTICA_PORT", "0");
+        pb.environment().put("ROMOTICA_STUN_PORT", "0");
         pb.environment().putAll(env);
         return new ServerProcess(pb.start(), dataDir);
     }

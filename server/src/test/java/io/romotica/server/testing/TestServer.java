@@ -54,6 +54,8 @@ public final class TestServer implements AutoCloseable {
         overrides.put("host", "127.0.0.1");
         overrides.put("port", b.overrides.getOrDefault("port", "0"));
         overrides.putIfAbsent("shutdown.grace", "2s");
+        // Many nodes share this machine: the STUN responder runs only where a test asks for it.
+        overrides.putIfAbsent("stun.port", "0");
         if (b.joining != null) {
             this.database = b.joining.database;
             this.ownsDatabase = false;
