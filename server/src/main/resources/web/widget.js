@@ -216,8 +216,9 @@
     frame.src = chatUrl();
     frame.title = text('widget.title');
     frame.setAttribute('referrerpolicy', 'no-referrer');
-    // The chat page may ask for the microphone (voice messages) and show videos full screen.
-    frame.setAttribute('allow', 'microphone; fullscreen');
+    // The chat page may ask for the microphone (voice messages, calls), the camera and the screen (calls)
+    // and show videos full screen.
+    frame.setAttribute('allow', 'microphone; camera; display-capture; fullscreen; autoplay');
     frame.addEventListener('load', tellPanelState);
     // Shown through the panel's slot; the close button stays on top of it (the chat page leaves room
     // for it in its header).

@@ -40,7 +40,7 @@ create table call_recordings (
     size_bytes    bigint       not null default 0,
     started_at    timestamp with time zone not null,
     updated_at    timestamp with time zone not null,
-    finished      boolean      not null default false
+    finished_at   timestamp with time zone
 );
 create index call_recordings_call on call_recordings(call_id);
 create index call_recordings_started on call_recordings(started_at);

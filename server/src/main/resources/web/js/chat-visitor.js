@@ -14,6 +14,7 @@ import { ChatClient, isShown } from './chat-client.js';
 import { createThreadView, showChatError } from './chat-view.js';
 import { createMediaCache } from './chat-media.js';
 import { Uploads } from './chat-upload.js';
+import { createVisitorCalls } from './call-visitor.js';
 
 const IDENTITY_KEY = 'romotica.visitor';
 const OUTBOX_KEY = 'romotica.visitor.outbox';
@@ -145,10 +146,10 @@ async function fetchAvailability() {
 
 // --- frame ---
 
-function frame({ welcome = false } = {}, ...content) {
+function frame({ welcome = false, actions = [] } = {}, ...content) {
   const top = h('header', { class: 'visitor-top' },
     h('div', { class: 'brand' }, logo(), h('span', { class: 'brand-name', t: 'chat.title' })),
-    langSwitch());
+    h('div', { class: 'visitor-top-actions' }, ...actions, langSwitch()));
   return h('div', { class: ['visitor-shell', embedded && 'is-embedded', welcome && 'is-welcome'] },
     top,
     h('main', { id: 'main-content', class: 'visitor-main' },
@@ -213,6 +214,19 @@ async function startSession({ fresh = false } = {}) {
   const token = identity.token;
   const uploads = new Uploads({ client, headers: () => ({ 'X-Visitor-Token': token }), visitor: true });
   session = { socket, client, uploads, conversations: new Map(), unread: new Map(), refreshTimer: null, mode: null, offs: [] };
+  session.calls = createVisitorCalls({
+    socket,
+    token: () => token,
+    conversationId: () => {
+      const thread = session && session.mode === 'thread' ? session.view.thread() : null;
+      return thread && thread.id ? thread.id : null;
+    },
+    fetchActive: () => visitorFetch('GET', '/api/calls/visitor/active', { token }),
+    onLeaveMessage: (id) => {
+      if (id && session.conversations.has(id)) openConversation(id);
+      else openDraft();
+    },
+  });
   // The list's read pointers (peerReadSeq: how far agents have read) bring back "Seen" after a reload.
   for (const c of list || []) client.putConversation(session.conversations, c);
 
@@ -286,7 +300,7 @@ function buildScreens() {
     s.connection,
     s.view.root);
 
-  mountScreen(frame({}, s.listView, s.threadViewEl));
+  mountScreen(frame({ actions: [s.calls.button] }, s.calls.panel, s.listView, s.threadViewEl));
   setTitle('chat.title');
 }
 
@@ -366,6 +380,7 @@ function wireSession() {
 function forget() {
   if (session) {
     for (const off of session.offs) off();
+    session.calls.destroy();
     session.view.destroy();
     session.uploads.dispose();
     session.client.dispose();

@@ -18,6 +18,7 @@ import { createMediaCache, summary } from './chat-media.js';
 import { Uploads } from './chat-upload.js';
 import { clearCanned, matchCanned, onCannedChange, refreshCanned } from './canned.js';
 import { confirmDialog } from './dialog.js';
+import { inviteToCall } from './calls.js';
 
 const STATUSES = ['OPEN', 'PENDING', 'RESOLVED'];
 /** Statuses whose lists are loaded at start, so counts and badges are right from any pane. */
@@ -362,8 +363,8 @@ function announce(message, thread) {
   }
 }
 
-/** Opens a conversation from a notification, whatever pane is showing. */
-function openFromOutside(id) {
+/** Opens a conversation from elsewhere (a notification, the call dock), whatever pane is showing. */
+export function openFromOutside(id) {
   if (!store) return;
   store.openId = id;
   const c = store.convs.get(id);
@@ -450,6 +451,10 @@ export function renderChats(container, ctx) {
   const assign = h('button', { type: 'button', id: 'chat-assign', class: 'btn btn-secondary btn-small' }, h('span'));
   const resolve = h('button', { type: 'button', id: 'chat-resolve', class: 'btn btn-secondary btn-small' }, icon('check'), h('span', { t: 'chats.resolve' }));
   const reopen = h('button', { type: 'button', id: 'chat-reopen', class: 'btn btn-secondary btn-small' }, h('span', { t: 'chats.reopen' }));
+  const call = h('button', { type: 'button', id: 'chat-call', class: 'btn btn-secondary btn-small' }, icon('calls'), h('span', { t: 'chats.call' }));
+  call.addEventListener('click', () => {
+    if (store.openId) inviteToCall(store.openId);
+  });
   const detailsToggle = h('button', {
     type: 'button', id: 'chat-details-toggle', class: 'btn btn-secondary btn-small', 'aria-expanded': 'false', 'aria-controls': 'chat-details',
   }, icon('account'), h('span', { t: 'chats.details' }));
@@ -463,7 +468,7 @@ export function renderChats(container, ctx) {
     h('div', { class: 'chats-conv-head' },
       back,
       h('div', { class: 'chats-conv-who' }, h('div', { class: 'chats-conv-name' }, title, online), h('div', { class: 'chats-conv-meta' }, status, assignee)),
-      h('div', { class: 'chats-conv-actions btn-row' }, assign, resolve, reopen, detailsToggle)),
+      h('div', { class: 'chats-conv-actions btn-row' }, call, assign, resolve, reopen, detailsToggle)),
     details.root,
     connection,
     view.root);

@@ -10,7 +10,8 @@ import { isPlainClick } from './router.js';
 import { renderAccount } from './account.js';
 import { renderAdmin } from './admin.js';
 import { createSocket, socketUrl } from './socket.js';
-import { startChats, stopChats, renderChats, leaveChats } from './chats.js';
+import { startChats, stopChats, renderChats, leaveChats, openFromOutside } from './chats.js';
+import { startCalls, stopCalls, renderCalls, leaveCalls } from './calls.js';
 import { presenceControl, startPresence, stopPresence } from './presence.js';
 
 export const PANES = ['chats', 'calls', 'remote', 'history', 'admin', 'account'];
@@ -91,6 +92,16 @@ function startSocket() {
     },
     setNavBadge,
   });
+  startCalls({
+    user: frame.user,
+    socket,
+    root: frame.root,
+    openPane: () => {
+      if (frame && frame.current !== 'calls') frame.hooks.navigatePane('calls');
+    },
+    openConversation: (id) => openFromOutside(id),
+    setNavBadge,
+  });
   startPresence({ socket, user: frame.user, button: frame.presence });
   socket.start();
 }
@@ -109,7 +120,7 @@ function buildNav() {
   const list = h('ul', { class: 'nav-list' }, allowedPanes(user).map((name) => {
     const a = h('a', { href: `/console/${name}`, class: 'nav-link', dataset: { pane: name } },
       icon(name), h('span', { class: 'nav-text', t: `nav.${name}` }),
-      name === 'chats' ? h('span', { class: 'nav-badge', hidden: true }) : null);
+      name === 'chats' || name === 'calls' ? h('span', { class: 'nav-badge', hidden: true }) : null);
     a.addEventListener('click', (ev) => {
       if (!isPlainClick(ev)) return;
       ev.preventDefault();
@@ -146,6 +157,7 @@ export function showPane(name, { focus = false, search = '', keepMessage = false
   if (!keepMessage) clearMessage();
   placeMessageRegion(pane);
   leaveChats();
+  leaveCalls();
   frame.current = name;
   pane.dataset.pane = name;
   markActive();
@@ -156,6 +168,9 @@ export function showPane(name, { focus = false, search = '', keepMessage = false
   switch (name) {
     case 'chats':
       renderChats(body, ctx);
+      break;
+    case 'calls':
+      renderCalls(body, ctx);
       break;
     case 'account':
       renderAccount(body, ctx);
@@ -199,6 +214,8 @@ export function unmountConsole() {
   stopPolling();
   leaveChats();
   stopChats();
+  leaveCalls();
+  stopCalls();
   stopPresence();
   if (frame && frame.socket) frame.socket.stop();
   frame = null;

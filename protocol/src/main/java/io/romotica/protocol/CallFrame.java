@@ -107,7 +107,8 @@ public sealed interface CallFrame extends ClientFrame {
      * An in-call request to the other party or the server: {@code share-request} (an agent asks the
      * visitor to share their screen), {@code recording-start}/{@code recording-stop} (agent, where the
      * recording policy allows), {@code video-on}/{@code video-off}, {@code sharing-on}/{@code sharing-off}
-     * (what the sender now sends, for the other side's display).
+     * (what the sender now sends, for the other side's display), {@code media-restart} (the sender lost its
+     * media session, e.g. a reload, and starts a fresh one: the agent then makes a new offer).
      */
     @JsonTypeName("call.control")
     record Control(String callId, String action) implements CallFrame {
@@ -118,7 +119,8 @@ public sealed interface CallFrame extends ClientFrame {
                 "video-on",
                 "video-off",
                 "sharing-on",
-                "sharing-off");
+                "sharing-off",
+                "media-restart");
 
         public Control {
             CallChecks.id("callId", callId);

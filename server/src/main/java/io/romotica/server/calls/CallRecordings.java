@@ -37,6 +37,8 @@ public final class CallRecordings implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CallRecordings.class);
     /** Largest chunk one request may carry. */
     public static final int MAX_CHUNK_BYTES = 8 * 1024 * 1024;
+    /** After a recording is finished, how long the chunk still in flight from the browser is taken. */
+    static final Duration LAST_CHUNK_GRACE = Duration.ofSeconds(15);
 
     private final Jdbi jdbi;
     private final BlobStore blobs;
@@ -115,12 +117,13 @@ public final class CallRecordings implements AutoCloseable {
      */
     public long append(Party party, String callId, String recordingId, long offset, byte[] chunk) {
         return jdbi.inTransaction(h -> {
-            record Row(String key, String partyId, boolean finished) {}
-            Row row = h.createQuery("select blob_key, party_id, finished from call_recordings"
+            record Row(String key, String partyId, Instant finishedAt) {}
+            Row row = h.createQuery("select blob_key, party_id, finished_at from call_recordings"
                             + " where id = :id and call_id = :call for update")
                     .bind("id", recordingId)
                     .bind("call", callId)
-                    .map((rs, ctx) -> new Row(rs.getString(1), rs.getString(2), rs.getBoolean(3)))
+                    .map((rs, ctx) ->
+                            new Row(rs.getString(1), rs.getString(2), CallRepository.instant(rs, "finished_at")))
                     .findOne()
                     .filter(r -> r.partyId().equals(party.id()))
                     .orElseThrow(() -> AppException.notFound("recording"));
@@ -131,7 +134,7 @@ public final class CallRecordings implements AutoCloseable {
             if (offset != size) {
                 throw new AppException(ErrorCode.CONFLICT, "expected offset " + size);
             }
-            if (row.finished()) {
+            if (row.finishedAt() != null && row.finishedAt().isBefore(now().minus(LAST_CHUNK_GRACE))) {
                 throw new AppException(ErrorCode.CONFLICT, "the recording is finished");
             }
             if (size + chunk.length > maxBytes) {
@@ -160,9 +163,14 @@ public final class CallRecordings implements AutoCloseable {
         }
     }
 
-    /** Marks the call's recordings finished (call ended or recording stopped); later chunks are refused. */
+    /**
+     * Marks the call's recordings finished (call ended or recording stopped); chunks arriving later than
+     * {@link #LAST_CHUNK_GRACE} are refused.
+     */
     public void finishAll(String callId) {
-        jdbi.useHandle(h -> h.createUpdate("update call_recordings set finished = true where call_id = :c")
+        jdbi.useHandle(h -> h.createUpdate(
+                        "update call_recordings set finished_at = :t where call_id = :c and finished_at is null")
+                .bind("t", CallRepository.time(now()))
                 .bind("c", callId)
                 .execute());
     }
@@ -190,7 +198,7 @@ public final class CallRecordings implements AutoCloseable {
                 rs.getLong("size_bytes"),
                 Duration.between(started, updated).toSeconds(),
                 started,
-                rs.getBoolean("finished"));
+                rs.getObject("finished_at") != null);
     }
 
     /** A recording to play or download: admins any, agents those of calls they handled. */

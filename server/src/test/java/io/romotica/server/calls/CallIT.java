@@ -126,7 +126,7 @@ class CallIT {
         var csv = ada.client().get("/api/calls/export.csv");
         assertThat(csv.body())
                 .startsWith("id,status,")
-                .contains(callId + ",ENDED,")
+                .contains(io.romotica.server.common.Csv.cell(callId) + ",ENDED,")
                 .contains(",95,Zeynep,Ada Admin,");
     }
 
@@ -390,8 +390,17 @@ class CallIT {
 
         frame(boraSocket, "call.hangup", id);
         awaitState(visitor, id, "ENDED");
+        byte[] last = "last".getBytes();
         assertThat(server.client()
-                        .upload("PUT", chunkPath + (a.length + b.length), b, asVisitor)
+                        .upload("PUT", chunkPath + (a.length + b.length), last, asVisitor)
+                        .json()
+                        .get("size")
+                        .asLong())
+                .as("the chunk in flight when the call ended is still taken")
+                .isEqualTo(a.length + b.length + last.length);
+        server.clock().advance(Duration.ofSeconds(20));
+        assertThat(server.client()
+                        .upload("PUT", chunkPath + (a.length + b.length + last.length), b, asVisitor)
                         .code())
                 .as("nothing is added once the call is over")
                 .isEqualTo("CONFLICT");

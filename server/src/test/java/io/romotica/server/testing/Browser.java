@@ -116,8 +116,8 @@ public final class Browser implements AutoCloseable {
         }
 
         /**
-         * Gives the page Chromium's fake microphone and camera (a beep and a test pattern) and grants
-         * getUserMedia without a prompt.
+         * Gives the page Chromium's fake microphone and camera (a beep and a test pattern), grants
+         * getUserMedia without a prompt and lets WebRTC offer real host addresses.
          */
         public Options fakeMedia() {
             this.fakeMedia = true;
@@ -153,7 +153,11 @@ public final class Browser implements AutoCloseable {
                     "--ignore-certificate-errors-spki-list="
                             + spkiSha256(server.dataDir().resolve("tls/server.crt")));
             if (fakeMedia) {
-                options.addArguments("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream");
+                options.addArguments(
+                        "--use-fake-device-for-media-stream",
+                        "--use-fake-ui-for-media-stream",
+                        // WebRTC host candidates as real addresses (not mDNS names nobody here resolves).
+                        "--disable-features=WebRtcHideLocalIpsWithMdns");
             }
             options.setExperimentalOption(
                     "prefs",
