@@ -10,6 +10,11 @@
 import { CallRecorder, CallRtc, fetchIceServers } from './call-rtc.js';
 import { createCallStage } from './call-stage.js';
 
+/** Which tracks a recording holds, to tell when the camera came or went. */
+function trackIds(stream) {
+  return stream.getTracks().map((track) => track.id).join(',');
+}
+
 export class CallSession {
   /**
    * socket; call: the CallInfo; role 'agent' | 'visitor'; local: MediaStream (openLocalMedia);
@@ -71,7 +76,7 @@ export class CallSession {
       onStats: (s) => this.stage.stats(s),
       onLocalChange: () => {
         this.stage.localChanged();
-        if (this.recorder) this.restartRecording();
+        if (this.recorder && this.recorder.tracks !== trackIds(this.rtc.recordingStream())) this.restartRecording();
       },
     });
     this.stage.attach(this.rtc);
@@ -115,7 +120,9 @@ export class CallSession {
   startRecording() {
     if (!this.rtc) return;
     this.recorder = new CallRecorder({ callId: this.call.id, headers: this.http.headers, credentials: this.http.credentials });
-    this.recorder.start(this.rtc.recordingStream()).catch((err) => {
+    const stream = this.rtc.recordingStream();
+    this.recorder.tracks = trackIds(stream);
+    this.recorder.start(stream).catch((err) => {
       console.warn('recording could not start', err);
       this.stage.setStatus('call.recording.failed');
     });

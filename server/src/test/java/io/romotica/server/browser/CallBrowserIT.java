@@ -93,6 +93,15 @@ class CallBrowserIT {
                 () -> ((Number) agent.js("return document.getElementById('call-remote-camera').videoWidth;")).intValue()
                         > 0);
 
+        // The agent asks for the visitor's screen; the visitor shares it.
+        agent.click("#call-ask-share");
+        visitor.click("#call-share-yes");
+        agent.visible("#call-remote-screen");
+        agent.await(
+                "the visitor's screen frames",
+                () -> ((Number) agent.js("return document.getElementById('call-remote-screen').videoWidth;")).intValue()
+                        > 0);
+
         // Intercom: the microphone is closed until "talk" is held.
         visitor.click("#call-intercom");
         assertThat(visitor.js("return document.getElementById('call-talk').hidden;"))
