@@ -282,18 +282,28 @@ public final class ChatService {
         return "image/jpeg".equals(imageType) ? "image/jpeg" : "image/png";
     }
 
-    /** Messages after {@code afterSeq}, oldest first, at most {@link #HISTORY_PAGE}. */
-    public ServerFrame.ChatHistory history(Party reader, String conversationId, long afterSeq) {
-        Conversation c = repository
-                .conversation(conversationId)
-                .filter(conv -> mayAccess(reader, conv))
-                .orElseThrow(() -> new AppException(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE));
-        List<ChatMessage> page = repository.after(conversationId, afterSeq, HISTORY_PAGE + 1).stream()
-                .map(m -> reader instanceof Party.Visitor && "NOTE".equals(m.kind()) ? m.hidden() : m)
-                .toList();
-        boolean more = page.size() > HISTORY_PAGE;
+    /**
+     * One page of a conversation for {@code reader}, oldest first, at most {@link #HISTORY_PAGE}: the messages
+     * after {@code afterSeq} (a resume), or with {@code beforeSeq} the newest ones between the two (paging
+     * back). Internal notes reach visitors as HIDDEN stand-ins, so their sequence stays gap-free.
+     */
+    public ServerFrame.ChatHistory history(Party reader, ChatFrame.Sync sync) {
+        Conversation c = visible(reader, sync.conversationId());
+        List<ChatMessage> rows = sync.backward()
+                ? repository.before(c.id(), sync.afterSeq(), sync.beforeSeq(), HISTORY_PAGE + 1)
+                : repository.after(c.id(), sync.afterSeq(), HISTORY_PAGE + 1);
+        boolean more = rows.size() > HISTORY_PAGE;
+        // Forward pages drop the newest row beyond the page, backward pages the oldest.
+        List<ChatMessage> page =
+                more ? rows.subList(sync.backward() ? 1 : 0, sync.backward() ? rows.size() : HISTORY_PAGE) : rows;
         return new ServerFrame.ChatHistory(
-                conversationId, more ? page.subList(0, HISTORY_PAGE) : page, c.lastSeq(), more);
+                c.id(),
+                page.stream()
+                        .map(m -> reader instanceof Party.Visitor && "NOTE".equals(m.kind()) ? m.hidden() : m)
+                        .toList(),
+                c.lastSeq(),
+                more,
+                sync.beforeSeq());
     }
 
     /** Relays that {@code party} is (or stopped) typing; nothing is stored. */

@@ -188,6 +188,106 @@ class ChatIT {
         assertThat(a.probe().next("chat.history").get("messages")).hasSize(1);
     }
 
+    /** A conversation of {@code total} messages: the visitor's first, then the agent's replies (with one note). */
+    private String longConversation(Visitor v, SocketProbe agentProbe, int total, long noteAt) throws Exception {
+        v.send("{\"type\":\"chat.start\",\"clientId\":\"first\",\"text\":\"message 1\"}");
+        String c = v.probe().ack("first").get("conversationId").asText();
+        for (int i = 2; i <= total; i++) {
+            agentWs.sendText(
+                            "{\"type\":\"chat.send\",\"conversationId\":\"" + c + "\",\"clientId\":\"p" + i
+                                    + "\",\"text\":\"message " + i + "\"" + (i == noteAt ? ",\"internal\":true" : "")
+                                    + "}",
+                            true)
+                    .join();
+        }
+        for (int i = 2; i <= total; i++) {
+            assertThat(agentProbe.ack("p" + i).get("seq").asLong()).isEqualTo(i);
+        }
+        return c;
+    }
+
+    private static List<Long> seqs(JsonNode history) {
+        return history.get("messages").findValues("seq").stream()
+                .map(JsonNode::asLong)
+                .toList();
+    }
+
+    @Test
+    void pagingBackFromTheNewestMessageGivesEverySeqExactlyOnce() throws Exception {
+        SocketProbe agentProbe = agentSocket();
+        Visitor v = visitor("Sena");
+        int total = 2 * ChatService.HISTORY_PAGE + 50;
+        String c = longConversation(v, agentProbe, total, 77);
+
+        List<Long> seen = new java.util.ArrayList<>();
+        long before = Long.MAX_VALUE / 2; // above the last seq: the newest page
+        int pages = 0;
+        while (true) {
+            v.send("{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"afterSeq\":0,\"beforeSeq\":" + before
+                    + "}");
+            JsonNode page = v.probe().next("chat.history");
+            pages++;
+            List<Long> got = seqs(page);
+            assertThat(page.get("beforeSeq").asLong()).isEqualTo(before);
+            assertThat(page.get("lastSeq").asLong()).isEqualTo(total);
+            assertThat(got).as("oldest first, no gaps").isSorted();
+            assertThat(got.getLast() - got.getFirst() + 1).isEqualTo(got.size());
+            assertThat(got.getLast()).as("the newest below beforeSeq").isEqualTo(Math.min(before - 1, total));
+            seen.addAll(0, got);
+            if (!page.get("more").asBoolean()) {
+                break;
+            }
+            before = got.getFirst();
+        }
+        assertThat(pages).isEqualTo(3);
+        assertThat(seen).doesNotHaveDuplicates().hasSize(total).isSorted();
+        assertThat(seen.getFirst()).isEqualTo(1);
+        assertThat(seen.getLast()).isEqualTo(total);
+
+        // The visitor's backward pages carry the internal note only as a HIDDEN stand-in.
+        v.send("{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"afterSeq\":70,\"beforeSeq\":80}");
+        JsonNode range = v.probe().next("chat.history");
+        assertThat(seqs(range)).containsExactly(71L, 72L, 73L, 74L, 75L, 76L, 77L, 78L, 79L);
+        assertThat(range.get("more").asBoolean())
+                .as("nothing older inside the range")
+                .isFalse();
+        assertThat(range.get("messages").get(6).get("kind").asText()).isEqualTo("HIDDEN");
+        assertThat(range.get("messages").get(6).get("body").asText()).isEmpty();
+
+        // The resume contract is untouched: after a seq, forward, in pages, no beforeSeq in the answer.
+        v.send("{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"afterSeq\":" + (total - 3) + "}");
+        JsonNode resume = v.probe().next("chat.history");
+        assertThat(seqs(resume)).containsExactly((long) total - 2, (long) total - 1, (long) total);
+        assertThat(resume.get("more").asBoolean()).isFalse();
+        assertThat(resume.get("beforeSeq").isNull()).isTrue();
+    }
+
+    @Test
+    void invalidBeforeSeqGetsAnErrorFrameAndTheSocketStaysUp() throws Exception {
+        Visitor v = visitor("Tuna");
+        v.send("{\"type\":\"chat.start\",\"clientId\":\"b1\",\"text\":\"hi\"}");
+        String c = v.probe().ack("b1").get("conversationId").asText();
+        String[] bad = {
+            "{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"beforeSeq\":0}",
+            "{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"beforeSeq\":-5}",
+            "{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"afterSeq\":4,\"beforeSeq\":4}",
+            "{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"beforeSeq\":\"soon\"}",
+        };
+        for (String frame : bad) {
+            v.send(frame);
+            JsonNode error = v.probe().next("error");
+            assertThat(error.get("code").asText()).as(frame).isEqualTo("INVALID_INPUT");
+        }
+        v.send("{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"beforeSeq\":2}");
+        JsonNode page = v.probe().next("chat.history");
+        assertThat(seqs(page)).containsExactly(1L);
+        assertThat(page.get("more").asBoolean()).isFalse();
+        // Someone else's conversation is as unknown backward as forward.
+        Visitor other = visitor("Umut");
+        other.send("{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"beforeSeq\":2}");
+        assertThat(other.probe().next("error").get("code").asText()).isEqualTo("NOT_FOUND");
+    }
+
     @Test
     void invalidChatFramesGetErrorFramesAndTheSocketStaysUp() throws Exception {
         Visitor v = visitor("Filiz");
