@@ -47,6 +47,7 @@ import io.romotica.server.realtime.EventStreamRoutes;
 import io.romotica.server.realtime.FrameDispatcher;
 import io.romotica.server.realtime.Presence;
 import io.romotica.server.realtime.RealtimeSocket;
+import io.romotica.server.realtime.StreamTokens;
 import io.romotica.server.settings.SettingsRoutes;
 import io.romotica.server.settings.SettingsService;
 import io.romotica.server.storage.BlobStore;
@@ -169,7 +170,7 @@ public final class RomoticaServer implements AutoCloseable {
                 clock);
         ChatService chat = new ChatService(
                 database.jdbi(),
-                new VisitorTokens(secretKey),
+                new VisitorTokens(secretKey, config.chat().visitorTokenTtl(), clock),
                 broadcaster,
                 blobs,
                 config.chat().attachmentMaxBytes(),
@@ -196,9 +197,11 @@ public final class RomoticaServer implements AutoCloseable {
                 presence,
                 codec,
                 clock);
+        StreamTokens streamTokens = new StreamTokens(secretKey, clock, ticketUses, ids);
         RealtimeSocket socket = new RealtimeSocket(
                 auth,
                 chat::visitor,
+                streamTokens,
                 connections,
                 dispatcher,
                 codec,
@@ -235,9 +238,7 @@ public final class RomoticaServer implements AutoCloseable {
                         chat::visitor,
                         connections,
                         dispatcher,
-                        secretKey,
-                        ticketUses,
-                        ids,
+                        streamTokens,
                         codec,
                         clock,
                         config.http().publicUrl())

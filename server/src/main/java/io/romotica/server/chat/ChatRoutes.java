@@ -20,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 public final class ChatRoutes {
     /** Header carrying the visitor token on visitor requests. */
     public static final String VISITOR_TOKEN = "X-Visitor-Token";
+    /** Response header with a fresh visitor token, sent when the presented one is due for renewal. */
+    public static final String RENEWED_TOKEN = "X-Visitor-Token-Renewed";
 
     /** Header carrying an upload's file name, percent-encoded UTF-8 (as encodeURIComponent makes it). */
     public static final String FILE_NAME = "X-File-Name";
@@ -83,7 +85,8 @@ public final class ChatRoutes {
                 .get(
                         "/api/chat/visitor/conversations",
                         Access.PUBLIC,
-                        "A visitor's own conversations (X-Visitor-Token)",
+                        "A visitor's own conversations (X-Visitor-Token). A token due for renewal gets a fresh one"
+                                + " in X-Visitor-Token-Renewed (as on every visitor request of the chat routes)",
                         Conversation[].class,
                         ctx -> Api.json(ctx, chat.conversationsOf(visitor(ctx))))
                 .get(
@@ -224,10 +227,13 @@ public final class ChatRoutes {
         return new Party.Agent(p);
     }
 
+    /** The visitor of this request; a token due for renewal gets its successor in {@link #RENEWED_TOKEN}. */
     private Party.Visitor visitor(Context ctx) {
-        return chat.visitor(ctx.header(VISITOR_TOKEN))
-                .orElseThrow(() -> new AppException(
-                        ErrorCode.UNAUTHENTICATED, "a valid " + VISITOR_TOKEN + " header is required"));
+        ChatService.VisitorAccess access = chat.visitorAccess(ctx.header(VISITOR_TOKEN));
+        if (access.renewedToken() != null) {
+            ctx.header(RENEWED_TOKEN, access.renewedToken());
+        }
+        return access.visitor();
     }
 
     private void inbox(Context ctx) {

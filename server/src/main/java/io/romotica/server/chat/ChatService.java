@@ -83,9 +83,33 @@ public final class ChatService {
         return new NewVisitor(id, name, tokens.issue(id));
     }
 
-    /** The visitor behind a token, if the token is valid and the visitor still exists. */
-    public Optional<Party.Visitor> visitor(String token) {
-        return tokens.verify(token).flatMap(id -> repository.visitorName(id).map(name -> new Party.Visitor(id, name)));
+    /** A visitor let in by their token, with a fresh token for them when theirs is due for renewal (else null). */
+    public record VisitorAccess(Party.Visitor visitor, String renewedToken) {}
+
+    /**
+     * The visitor behind a token. An expired token is {@code VISITOR_TOKEN_EXPIRED}; a forged or damaged one,
+     * or one of an erased visitor, {@code UNAUTHENTICATED}. A token older than a tenth of its lifetime comes
+     * back with a fresh one, so a returning visitor keeps their conversations.
+     */
+    public VisitorAccess visitorAccess(String token) {
+        return switch (tokens.check(token)) {
+            case VisitorTokens.Check.Valid valid -> {
+                Party.Visitor visitor = repository
+                        .visitorName(valid.visitorId())
+                        .map(name -> new Party.Visitor(valid.visitorId(), name))
+                        .orElseThrow(() -> new AppException(ErrorCode.UNAUTHENTICATED, "no such visitor"));
+                yield new VisitorAccess(visitor, valid.renew() ? tokens.issue(visitor.id()) : null);
+            }
+            case VisitorTokens.Check.Expired expired ->
+                throw new AppException(ErrorCode.VISITOR_TOKEN_EXPIRED, "the visitor token has expired");
+            case VisitorTokens.Check.Invalid invalid ->
+                throw new AppException(ErrorCode.UNAUTHENTICATED, "the visitor token is not valid");
+        };
+    }
+
+    /** The visitor behind a token (see {@link #visitorAccess}); no renewal. */
+    public Party.Visitor visitor(String token) {
+        return visitorAccess(token).visitor();
     }
 
     /** A visitor opens a conversation with its first message; a retried start returns the same message. */

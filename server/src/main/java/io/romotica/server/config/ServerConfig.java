@@ -76,7 +76,8 @@ public record ServerConfig(
             String routing,
             int agentCapacity,
             int addressMessagesPerMinute,
-            int newConversationsPerMinute) {}
+            int newConversationsPerMinute,
+            Duration visitorTokenTtl) {}
 
     /** Health and metrics. */
     public record Ops(long minFreeDiskBytes, Secret metricsToken) {}

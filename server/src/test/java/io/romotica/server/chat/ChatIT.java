@@ -3,6 +3,7 @@ package io.romotica.server.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.romotica.server.testing.ApiClient;
 import io.romotica.server.testing.SocketProbe;
 import io.romotica.server.testing.TestServer;
 import io.romotica.server.testing.TestServer.Account;
@@ -328,6 +329,124 @@ class ChatIT {
         var list =
                 server.client().send("GET", "/api/chat/visitor/conversations", null, Map.of("X-Visitor-Token", forged));
         assertThat(list.code()).isEqualTo("UNAUTHENTICATED");
+    }
+
+    private static int handshakeStatus(Runnable open) {
+        try {
+            open.run();
+            throw new AssertionError("the WebSocket upgrade was accepted");
+        } catch (java.util.concurrent.CompletionException e) {
+            return ((java.net.http.WebSocketHandshakeException) e.getCause())
+                    .getResponse()
+                    .statusCode();
+        }
+    }
+
+    private ApiClient.Response conversationsOf(String token) {
+        return server.client().send("GET", "/api/chat/visitor/conversations", null, Map.of("X-Visitor-Token", token));
+    }
+
+    @Test
+    void aReturningVisitorGetsAFreshTokenAndKeepsTheirConversationsWhileAnUnusedTokenExpires() throws Exception {
+        Visitor v = visitor("Zeynep");
+        v.send("{\"type\":\"chat.start\",\"clientId\":\"k1\",\"text\":\"still there?\"}");
+        String conversation = v.probe().ack("k1").get("conversationId").asText();
+        ApiClient.Response early = conversationsOf(v.token());
+        assertThat(early.status()).isEqualTo(200);
+        assertThat(early.headers().firstValue("X-Visitor-Token-Renewed"))
+                .as("a fresh token is kept")
+                .isEmpty();
+
+        // Past a tenth of the 30-day lifetime, the visitor comes back and is handed a fresh token.
+        server.clock().advance(Duration.ofDays(4));
+        ApiClient.Response back = conversationsOf(v.token());
+        assertThat(back.status()).isEqualTo(200);
+        String renewed = back.headers().firstValue("X-Visitor-Token-Renewed").orElseThrow();
+        assertThat(renewed).isNotEqualTo(v.token()).startsWith("v2." + v.id() + ".");
+
+        // 31 days after the first token: that one has expired, the renewed one still opens everything.
+        server.clock().advance(Duration.ofDays(27));
+        ApiClient.Response expired = conversationsOf(v.token());
+        assertThat(expired.status()).isEqualTo(401);
+        assertThat(expired.code()).isEqualTo("VISITOR_TOKEN_EXPIRED");
+        assertThat(server.client()
+                        .send("POST", "/api/rt/tickets", null, Map.of("X-Visitor-Token", v.token()))
+                        .code())
+                .isEqualTo("VISITOR_TOKEN_EXPIRED");
+        assertThat(handshakeStatus(() -> server.client().openVisitorSocket(new SocketProbe(), v.token())))
+                .isEqualTo(401);
+
+        ApiClient.Response kept = conversationsOf(renewed);
+        assertThat(kept.status()).isEqualTo(200);
+        assertThat(kept.json().findValuesAsText("id")).containsExactly(conversation);
+        SocketProbe probe = new SocketProbe();
+        WebSocket ws = server.client().openVisitorSocket(probe, renewed);
+        assertThat(probe.next("hello").get("userId").asText()).isEqualTo(v.id());
+        ws.sendText("{\"type\":\"chat.sync\",\"conversationId\":\"" + conversation + "\",\"afterSeq\":0}", true)
+                .join();
+        assertThat(probe.next("chat.history").get("messages").findValuesAsText("body"))
+                .containsExactly("still there?");
+    }
+
+    @Test
+    void theWebSocketTakesAOneTimeTicketButNeverTheTokenInItsAddress() throws Exception {
+        Visitor v = visitor("Yusuf");
+        String ticket = server.client()
+                .send("POST", "/api/rt/tickets", null, Map.of("X-Visitor-Token", v.token()))
+                .json()
+                .get("ticket")
+                .asText();
+        SocketProbe probe = new SocketProbe();
+        server.client().openTicketSocket(probe, ticket);
+        assertThat(probe.next("hello").get("userId").asText()).isEqualTo(v.id());
+        assertThat(handshakeStatus(() -> server.client().openTicketSocket(new SocketProbe(), ticket)))
+                .as("a ticket opens one connection")
+                .isEqualTo(401);
+        String tokenInAddress = server.baseUrl().replace("https://", "wss://") + "/ws?visitor=" + v.token();
+        assertThat(handshakeStatus(() -> java.net.http.HttpClient.newBuilder()
+                        .sslContext(server.ssl())
+                        .build()
+                        .newWebSocketBuilder()
+                        .buildAsync(java.net.URI.create(tokenInAddress), new SocketProbe())
+                        .join()))
+                .isEqualTo(401);
+    }
+
+    @Test
+    void visitorTokensNeverReachTheLogEvenAtDebugLevel() throws Exception {
+        var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        var romotica = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.romotica");
+        var captured = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        captured.start();
+        ch.qos.logback.classic.Level before = romotica.getLevel();
+        root.addAppender(captured);
+        romotica.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try {
+            Visitor v = visitor("Defne");
+            v.send("{\"type\":\"chat.start\",\"clientId\":\"l1\",\"text\":\"hello\"}");
+            v.probe().ack("l1");
+            conversationsOf(v.token());
+            server.client().send("POST", "/api/rt/tickets", null, Map.of("X-Visitor-Token", v.token()));
+            String forged = v.token().substring(0, v.token().length() - 2) + "AA";
+            conversationsOf(forged);
+            handshakeStatus(() -> server.client().openVisitorSocket(new SocketProbe(), forged));
+            server.clock().advance(Duration.ofDays(31));
+            conversationsOf(v.token());
+            handshakeStatus(() -> server.client().openVisitorSocket(new SocketProbe(), v.token()));
+            assertThat(captured.list).as("something was logged").isNotEmpty();
+            String mac = v.token().substring(v.token().lastIndexOf('.') + 1);
+            String forgedMac = forged.substring(forged.lastIndexOf('.') + 1);
+            for (var event : captured.list) {
+                String line = event.getFormattedMessage()
+                        + (event.getThrowableProxy() == null
+                                ? ""
+                                : ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(event.getThrowableProxy()));
+                assertThat(line).doesNotContain(mac).doesNotContain(forgedMac);
+            }
+        } finally {
+            romotica.setLevel(before);
+            root.detachAppender(captured);
+        }
     }
 
     @Test
