@@ -110,6 +110,7 @@ public class ChatLoad {
         final Role role;
         final int room;
         final String path;
+        final String headers; // extra upgrade request header lines, each ending in CRLF
         SocketChannel ch;
         SelectionKey key;
         int state; // 0 new, 1 connecting, 2 handshake sent, 3 websocket open, 4 ready, 9 closed
@@ -123,11 +124,12 @@ public class ChatLoad {
         long seq;
         long pingSentAt;
 
-        Conn(int id, Role role, int room, String path) {
+        Conn(int id, Role role, int room, String path, String headers) {
             this.id = id;
             this.role = role;
             this.room = room;
             this.path = path;
+            this.headers = headers;
         }
     }
 
@@ -718,10 +720,10 @@ public class ChatLoad {
     }
 
     Conn newConn(Role role, int room, String auth) {
-        String path = peer == Peer.ROMOTICA
-                ? "/ws?visitor=" + auth
-                : "/socket.io/?EIO=4&transport=websocket&room=" + auth;
-        return new Conn(nextId++, role, room, path);
+        // Romotica visitors send their token in a header (it never goes into an address).
+        return peer == Peer.ROMOTICA
+                ? new Conn(nextId++, role, room, "/ws", "X-Visitor-Token: " + auth + "\r\n")
+                : new Conn(nextId++, role, room, "/socket.io/?EIO=4&transport=websocket&room=" + auth, "");
     }
 
     void openAndWait(List<Conn> list, int timeoutSeconds) throws Exception {
@@ -792,7 +794,8 @@ public class ChatLoad {
         ThreadLocalRandom.current().nextBytes(nonce);
         String req = "GET " + c.path + " HTTP/1.1\r\nHost: " + host + ":" + port
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
-                + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+                + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n" + c.headers
+                + "\r\n";
         write(c, ByteBuffer.wrap(req.getBytes(StandardCharsets.US_ASCII)));
     }
 

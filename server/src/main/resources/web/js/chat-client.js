@@ -2,6 +2,9 @@
 // number (a message is never shown twice), an outbox of unacknowledged messages kept in localStorage and
 // resent with the same clientId after a reconnect (the server deduplicates), sync after every
 // (re)connect, typing indicators and read receipts. No DOM here: views subscribe to threads.
+// A thread holds a window of its conversation: opening it loads the newest page (chat.sync with
+// beforeSeq), loadOlder() pages back from the window's lowest seq, and every (re)connect asks forward from
+// the window's highest gap-free seq (chat.sync with afterSeq), so nothing is missed and nothing doubled.
 //
 // Frames (see docs/architecture.md, "Live chat"): chat.start, chat.send, chat.sync, chat.typing, chat.read
 // go out; chat.ack, chat.message, chat.history, chat.typing, chat.read, chat.conversation and error come in.
@@ -20,6 +23,8 @@ const TYPING_IDLE_MS = 5000;
 const TYPING_SHOW_MS = 6000;
 /** A sync without an answer for this long may be asked again. */
 const SYNC_TIMEOUT_MS = 15000;
+/** beforeSeq of the first page of a conversation: above any seq, so the server answers its newest page. */
+const NEWEST = Number.MAX_SAFE_INTEGER;
 /** Outbox entries older than this are dropped on load (the text is shown as failed instead). */
 const OUTBOX_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 /** Error codes after which resending the same frame cannot succeed. */
@@ -81,7 +86,10 @@ export class Thread {
     this.id = id;
     this.messages = new Map(); // seq → message
     this.local = new Map(); // clientId → {clientId, text, attachment, internal, createdAt, state: 'sending'|'failed', code}
-    this.contiguous = 0; // every seq in 1..contiguous is present
+    this.floor = 0; // lowest seq of the loaded window; 0 until a first page (or seq 1) arrived
+    this.contiguous = 0; // every seq in floor..contiguous is present
+    this.oldestReached = false; // a page back said nothing older remains
+    this.loadingOlder = 0; // time a page of older messages was asked, 0 when none
     this.maxSeq = 0;
     this.otherReadSeq = 0; // how far the other side has read
     this.readSent = 0; // how far this client said it has read
@@ -113,9 +121,32 @@ export class Thread {
       if (m.seq > this.maxSeq) this.maxSeq = m.seq;
       added.push(m);
     }
-    while (this.messages.has(this.contiguous + 1)) this.contiguous += 1;
+    if (!this.floor && this.messages.has(1)) this.anchor(1);
+    this.extend();
     added.sort((a, b) => a.seq - b.seq);
     return added;
+  }
+
+  /**
+   * Starts the loaded window at `seq` (the first page's oldest message). Messages below it that came live
+   * before the window existed are dropped: the window is shown without holes, older pages bring them back.
+   */
+  anchor(seq) {
+    this.floor = Math.max(1, seq);
+    this.contiguous = Math.max(this.contiguous, this.floor - 1);
+    for (const k of [...this.messages.keys()]) if (k < this.floor) this.messages.delete(k);
+    this.extend();
+  }
+
+  extend() {
+    if (!this.floor) return;
+    while (this.messages.has(this.floor - 1)) this.floor -= 1;
+    while (this.messages.has(this.contiguous + 1)) this.contiguous += 1;
+  }
+
+  /** Whether the conversation has messages older than the loaded window. */
+  hasOlder() {
+    return this.floor > 1 && !this.oldestReached;
   }
 
   /** Messages in order: stored ones by seq, then those still on their way (by creation time). */
@@ -415,6 +446,10 @@ export class ChatClient {
         t.syncing = 0;
         if (t === this.viewed) this.sync(t);
       }
+      if (t.loadingOlder && now - t.loadingOlder > SYNC_TIMEOUT_MS) {
+        t.loadingOlder = 0;
+        t.changed('older');
+      }
     }
   }
 
@@ -468,6 +503,10 @@ export class ChatClient {
   disconnected() {
     for (const t of this.threads.values()) {
       t.syncing = 0;
+      if (t.loadingOlder) {
+        t.loadingOlder = 0;
+        t.changed('older');
+      }
       if (t.typing) this.clearTyping(t);
     }
     if (this.typingOut) {
@@ -476,12 +515,25 @@ export class ChatClient {
     }
   }
 
-  /** Asks for what this thread misses (everything after its contiguous run). */
+  /**
+   * Asks for what this thread misses: its newest page when nothing is loaded yet, else everything after
+   * the loaded window's gap-free run.
+   */
   sync(thread) {
     if (!thread.id || thread.syncing || !this.socket.isOpen()) return;
-    if (this.socket.send({ type: 'chat.sync', conversationId: thread.id, afterSeq: thread.contiguous })) {
-      thread.syncing = Date.now();
-    }
+    const frame = thread.floor
+      ? { type: 'chat.sync', conversationId: thread.id, afterSeq: thread.contiguous }
+      : { type: 'chat.sync', conversationId: thread.id, beforeSeq: NEWEST };
+    if (this.socket.send(frame)) thread.syncing = Date.now();
+  }
+
+  /** Asks for the page of messages before the loaded window; false when there is none or it cannot now. */
+  loadOlder(thread) {
+    if (!thread || !thread.id || !thread.hasOlder() || thread.loadingOlder || !this.socket.isOpen()) return false;
+    if (!this.socket.send({ type: 'chat.sync', conversationId: thread.id, beforeSeq: thread.floor })) return false;
+    thread.loadingOlder = Date.now();
+    thread.changed('older');
+    return true;
   }
 
   acked(clientId, message) {
@@ -517,8 +569,18 @@ export class ChatClient {
   history(frame) {
     const thread = this.threads.get(frame.conversationId);
     if (!thread) return;
-    thread.syncing = 0;
     const list = Array.isArray(frame.messages) ? frame.messages : [];
+    const backward = typeof frame.beforeSeq === 'number';
+    if (backward && frame.beforeSeq !== NEWEST) {
+      this.older(thread, frame, list);
+      return;
+    }
+    thread.syncing = 0;
+    if (backward && !thread.floor) {
+      // The first page: the window starts at its oldest message (or after the end when it is empty).
+      thread.anchor(list.length > 0 ? list[0].seq : (frame.lastSeq || 0) + 1);
+    }
+    if (backward && !frame.more) thread.oldestReached = true;
     for (const m of list) {
       if (m.senderId === this.myId && thread.local.has(m.clientId)) {
         const entry = this.outbox.find((e) => e.clientId === m.clientId);
@@ -527,12 +589,25 @@ export class ChatClient {
       }
     }
     this.add(thread, list, false);
-    if (frame.more) {
+    // A forward page that was cut, or a first page overtaken by newer messages: ask on from the window.
+    if (backward ? thread.contiguous < Math.max(thread.maxSeq, frame.lastSeq || 0) : frame.more) {
       this.sync(thread);
     } else {
       thread.synced = true;
       thread.changed('synced');
     }
+  }
+
+  /** A page of older messages: they join the window below its floor. */
+  older(thread, frame, list) {
+    thread.loadingOlder = 0;
+    // Only the answer for the window's current floor joins it (gap-free by the server's paging); a late
+    // answer for an earlier floor is dropped.
+    if (thread.floor && frame.beforeSeq === thread.floor) {
+      if (!frame.more) thread.oldestReached = true;
+      this.add(thread, list, false);
+    }
+    thread.changed('older');
   }
 
   add(thread, list, live) {
@@ -608,8 +683,12 @@ export class ChatClient {
       return;
     }
     const thread = ref ? this.threads.get(ref) : null;
-    if (thread && thread.syncing) {
+    if (thread && (thread.syncing || thread.loadingOlder)) {
       thread.syncing = 0;
+      if (thread.loadingOlder) {
+        thread.loadingOlder = 0;
+        thread.changed('older');
+      }
       if (f.code === 'NOT_FOUND') {
         thread.notFound = true;
         thread.changed('info');

@@ -178,9 +178,29 @@ function renderPlayer(box, info, options, kind) {
     h('span', { class: 'chat-att-size', text: formatSize(info.size) }),
     downloadLink(info, media, { withIcon: false }));
   box.append(player, meta);
+  learnDuration(player);
   media.url(info, false).then((url) => {
     player.src = url;
   }, () => failed(box, info, options));
+}
+
+/**
+ * Recordings made with MediaRecorder (the voice notes Chromium and Firefox record as WebM) carry no length
+ * in their header, so the player would show none and its seek bar would not work. Seeking far past the
+ * end makes the browser read to the end of the (already downloaded) file and learn the length; then the
+ * player goes back to the start, before anyone pressed play.
+ */
+function learnDuration(player) {
+  player.addEventListener('loadedmetadata', () => {
+    if (player.duration !== Infinity) return;
+    const known = () => {
+      if (!Number.isFinite(player.duration)) return;
+      player.removeEventListener('durationchange', known);
+      player.currentTime = 0;
+    };
+    player.addEventListener('durationchange', known);
+    player.currentTime = Number.MAX_SAFE_INTEGER;
+  }, { once: true });
 }
 
 function renderFile(box, info, media) {

@@ -6,7 +6,9 @@
 // console's Chats pane with different element ids. Messages show images, players and file chips
 // (chat-media.js); a visitor's HIDDEN stand-ins for notes are never shown. In the console, "/" at the
 // start of a word opens the team's canned replies (arrows choose, Enter or Tab inserts, Escape closes),
-// and reveal(seq) scrolls to a message (a search hit) and marks it.
+// and reveal(seq) scrolls to a message (a search hit, loading older pages until it is there) and marks it.
+// A conversation opens at its newest page; "Load earlier messages" at the top of the log (or scrolling to
+// the top) brings the page before it, keeping what is on screen where it was.
 // Every name and message goes in through textContent; links are built with DOM APIs, http(s) only.
 
 import { h, icon, renderDate, setText } from './dom.js';
@@ -22,6 +24,8 @@ const COUNTER_FROM = MAX_TEXT - 500;
 const MAX_ROWS = 6;
 /** How close to the end (px) still counts as "reading the newest messages". */
 const NEAR_BOTTOM_PX = 48;
+/** Scrolling this close to the top (px) loads the page of older messages. */
+const NEAR_TOP_PX = 80;
 /** Holding the microphone button this long records until it is let go (a shorter press is a click). */
 const HOLD_MS = 350;
 const RECORDER_TICK_MS = 250;
@@ -155,6 +159,9 @@ export function createThreadView({ client, ids, typingKey, bannerFor, emptyKey, 
     tabindex: '0', tattrs: { 'aria-label': 'chat.messagesLabel' },
   });
   const empty = h('p', { class: 'chat-empty', t: emptyKey, hidden: true });
+  // The first row of the log: the way to the page before the loaded ones (hidden when there is none).
+  const olderBtn = h('button', { type: 'button', id: `${ids.messages}-older`, class: 'btn btn-secondary btn-small chat-older-btn', t: 'chat.older.load' });
+  const olderRow = h('li', { class: 'chat-older', hidden: true }, olderBtn);
   const typing = h('div', { id: ids.typing, class: 'chat-typing', 'aria-live': 'polite', hidden: true });
   const seen = h('p', { id: ids.seen, class: 'chat-seen', t: 'chat.seen', hidden: true });
 
@@ -250,6 +257,10 @@ export function createThreadView({ client, ids, typingKey, bannerFor, emptyKey, 
   if (uploads) wireAttachments();
   if (canned) wireCanned();
   if (noteBtn) noteBtn.addEventListener('click', () => setNoteMode(!noteMode, { focus: true }));
+  olderBtn.addEventListener('click', () => loadOlder());
+  log.addEventListener('scroll', () => {
+    if (log.scrollTop < NEAR_TOP_PX && log.scrollHeight > log.clientHeight) loadOlder();
+  }, { passive: true });
   log.addEventListener('click', (ev) => {
     const btn = ev.target.closest('button[data-action]');
     if (!btn || !thread) return;
@@ -330,7 +341,7 @@ export function createThreadView({ client, ids, typingKey, bannerFor, emptyKey, 
     tray.replaceChildren();
     // A whole conversation appearing at once is not "new messages": keep the log quiet while it fills.
     log.setAttribute('aria-live', 'off');
-    log.replaceChildren();
+    log.replaceChildren(olderRow);
     if (thread) off = thread.onChange((what) => changed(what));
     if (thread && uploads) offTray = uploads.onChange(thread, () => renderTray());
     render();
@@ -341,7 +352,8 @@ export function createThreadView({ client, ids, typingKey, bannerFor, emptyKey, 
   }
 
   function changed(what) {
-    if (what === 'typing') renderTyping();
+    if (what === 'older') renderOlder();
+    else if (what === 'typing') renderTyping();
     else if (what === 'read') renderSeen();
     else if (what === 'info') renderBanner();
     else render();
@@ -349,12 +361,38 @@ export function createThreadView({ client, ids, typingKey, bannerFor, emptyKey, 
 
   function render() {
     const stick = nearBottom();
+    // Rows added above (an older page) must not move what the reader is looking at.
+    const anchor = stick ? null : olderRow.nextElementSibling;
+    const anchorTop = anchor ? anchor.getBoundingClientRect().top : 0;
     renderMessages();
+    renderOlder();
     renderTyping();
     renderBanner();
     renderTools();
     if (revealSeq) revealNow();
     else if (stick) scrollToEnd();
+    else if (anchor && anchor.isConnected) log.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
+  }
+
+  // --- older pages ---
+
+  function loadOlder() {
+    if (!thread || !client.loadOlder(thread)) return;
+    // Earlier messages filling in above are not news: keep the log quiet until they are shown.
+    log.setAttribute('aria-live', 'off');
+  }
+
+  function renderOlder() {
+    const more = Boolean(thread && thread.id && thread.hasOlder());
+    olderRow.hidden = !more;
+    const loading = more && Boolean(thread.loadingOlder);
+    olderBtn.disabled = loading;
+    olderBtn.setAttribute('aria-busy', String(loading));
+    const key = loading ? 'chat.older.loading' : 'chat.older.load';
+    if (olderBtn.dataset.i18n !== key) setText(olderBtn, key);
+    if (!loading && log.getAttribute('aria-live') === 'off' && olderRow.isConnected) {
+      setTimeout(() => log.setAttribute('aria-live', 'polite'), 0);
+    }
   }
 
   // --- revealing a message (a search hit) ---
@@ -367,7 +405,12 @@ export function createThreadView({ client, ids, typingKey, bannerFor, emptyKey, 
 
   function revealNow() {
     const li = rows.get(`s${revealSeq}`);
-    if (!li) return; // not here yet: the sync brings it, render() tries again
+    if (!li) {
+      // Not here yet: older than the loaded pages (load the one before), or the sync brings it; render()
+      // tries again.
+      if (thread && thread.floor && revealSeq < thread.floor) client.loadOlder(thread);
+      return;
+    }
     revealSeq = 0;
     for (const old of log.querySelectorAll('li.is-hit')) old.classList.remove('is-hit');
     li.classList.add('is-hit');
@@ -799,7 +842,7 @@ export function createThreadView({ client, ids, typingKey, bannerFor, emptyKey, 
 
   function renderMessages() {
     if (!thread) {
-      log.replaceChildren();
+      log.replaceChildren(olderRow);
       empty.hidden = true;
       return;
     }
@@ -838,8 +881,9 @@ export function createThreadView({ client, ids, typingKey, bannerFor, emptyKey, 
       }
     }
     for (const [k, li] of byClient) if (!keep.has(li)) byClient.delete(k);
-    // Put rows in order, moving only those that are out of place.
-    let cursor = log.firstElementChild;
+    // Put rows in order after the "load earlier" row, moving only those that are out of place.
+    if (olderRow.parentNode !== log || log.firstElementChild !== olderRow) log.prepend(olderRow);
+    let cursor = olderRow.nextElementSibling;
     for (const li of wanted) {
       if (li === cursor) {
         cursor = cursor.nextElementSibling;

@@ -1,7 +1,10 @@
 // The visitor's chat page (/chat, also inside the widget's iframe with ?embed=1): a name (and optional
-// contact details) once, then the visitor's conversations and live chat over /ws?visitor=<token>.
-// The identity {visitorId, name, token} lives in localStorage under romotica.visitor; requests carry the
-// token in X-Visitor-Token and no cookie (an agent signed in on the same browser stays out of it).
+// contact details) once, then the visitor's conversations and live chat over /ws (opened with one-time
+// tickets, see socket.js). The identity {visitorId, name, token} lives in localStorage under
+// romotica.visitor; requests carry the token in X-Visitor-Token and no cookie (an agent signed in on the same
+// browser stays out of it). The token expires (chat.visitor.token.ttl) unless renewed: an answer may carry a
+// fresh one in X-Visitor-Token-Renewed, which replaces the stored one. A token the server no longer takes
+// (VISITOR_TOKEN_EXPIRED, or UNAUTHENTICATED for one it never issued) starts a fresh visitor.
 
 import { ApiError } from './api.js';
 import { h, icon, logo, setText } from './dom.js';
@@ -21,6 +24,9 @@ const OUTBOX_KEY = 'romotica.visitor.outbox';
 /** The conversation open in this tab (sessionStorage), so a reload stays in it. */
 const OPEN_KEY = 'romotica.visitor.open';
 const PHONE = /^\+?[0-9 ()-]{4,40}$/;
+/** Codes that mean the stored identity is of no use any more. */
+const IDENTITY_GONE = new Set(['UNAUTHENTICATED', 'VISITOR_TOKEN_EXPIRED']);
+const RENEWED_HEADER = 'X-Visitor-Token-Renewed';
 const LIST_REFRESH_DELAY_MS = 300;
 
 const params = new URLSearchParams(location.search);
@@ -67,11 +73,24 @@ function loadIdentity() {
   const v = readJson(localStorage, IDENTITY_KEY);
   if (!v || typeof v.token !== 'string' || typeof v.name !== 'string') return null;
   if (typeof v.visitorId !== 'string') {
-    // Tokens look like v1.<visitor id>.<mac>.
+    // Tokens look like v2.<visitor id>.<issued at>.<mac>.
     const parts = v.token.split('.');
-    v.visitorId = parts.length === 3 ? parts[1] : '';
+    v.visitorId = parts.length === 4 ? parts[1] : '';
   }
   return v;
+}
+
+/** Keeps the fresh token the server handed out for the one this identity holds. */
+function takeRenewedToken(sentToken, renewed) {
+  if (!renewed || !identity || identity.token !== sentToken || !/^[A-Za-z0-9._-]{1,200}$/.test(renewed)) return;
+  identity = { ...identity, token: renewed };
+  writeStorage(localStorage, IDENTITY_KEY, identity);
+}
+
+/** The stored identity was refused: forget it and ask for a name again (saying why when it expired). */
+function identityGone(code) {
+  forget();
+  renderWelcome({ again: true, expired: code === 'VISITOR_TOKEN_EXPIRED' });
 }
 
 /** A visitor request: JSON, the token header, no cookies. Rejects with ApiError. */
@@ -96,6 +115,7 @@ async function visitorFetch(method, path, { body, token } = {}) {
     data = null;
   }
   if (!res.ok) throw new ApiError(res.status, data, res.headers.get('Retry-After'));
+  if (token) takeRenewedToken(token, res.headers.get(RENEWED_HEADER));
   return data;
 }
 
@@ -158,7 +178,7 @@ function frame({ welcome = false, actions = [] } = {}, ...content) {
 
 // --- first screen: who are you ---
 
-function renderWelcome({ again = false } = {}) {
+function renderWelcome({ again = false, expired = false } = {}) {
   const name = field({ id: 'visitor-name', label: 'chat.form.name', autocomplete: 'name', attrs: { maxlength: '200', required: true } });
   const email = field({ id: 'visitor-email', label: 'chat.form.email', type: 'email', autocomplete: 'email', optional: true, attrs: { maxlength: '254' } });
   const phone = field({ id: 'visitor-phone', label: 'chat.form.phone', type: 'tel', autocomplete: 'tel', optional: true, attrs: { maxlength: '40', inputmode: 'tel' } });
@@ -187,7 +207,8 @@ function renderWelcome({ again = false } = {}) {
       h('h1', { class: 'auth-title', tabindex: '-1', t: 'chat.welcome.title' }),
       h('p', { class: 'lead', t: 'chat.welcome.lead' })),
     form), { title: 'chat.title' });
-  if (again) showMessage('info', 'chat.welcome.again');
+  if (expired) showMessage('info', 'chat.welcome.expired');
+  else if (again) showMessage('info', 'chat.welcome.again');
   fetchAvailability();
   if (roomForKeyboard()) name.input.focus();
 }
@@ -199,29 +220,27 @@ async function startSession({ fresh = false } = {}) {
   try {
     list = fresh ? [] : await visitorFetch('GET', '/api/chat/visitor/conversations', { token: identity.token });
   } catch (err) {
-    if (err.code === 'UNAUTHENTICATED') {
-      // The server no longer knows this token (reset, other server): ask for the name again.
-      forget();
-      renderWelcome({ again: true });
+    if (IDENTITY_GONE.has(err.code)) {
+      // The token expired, or the server no longer knows it (erased, reset, other server).
+      identityGone(err.code);
       return;
     }
     renderStartError(err);
     return;
   }
 
-  const socket = createSocket(socketUrl(`?visitor=${encodeURIComponent(identity.token)}`));
+  const socket = createSocket(socketUrl(), { visitorToken: () => (identity ? identity.token : '') });
   const client = new ChatClient({ socket, kind: 'VISITOR', myId: identity.visitorId, outboxKey: OUTBOX_KEY });
-  const token = identity.token;
-  const uploads = new Uploads({ client, headers: () => ({ 'X-Visitor-Token': token }), visitor: true });
+  const uploads = new Uploads({ client, headers: () => ({ 'X-Visitor-Token': identity ? identity.token : '' }), visitor: true });
   session = { socket, client, uploads, conversations: new Map(), unread: new Map(), refreshTimer: null, mode: null, offs: [] };
   session.calls = createVisitorCalls({
     socket,
-    token: () => token,
+    token: () => (identity ? identity.token : ''),
     conversationId: () => {
       const thread = session && session.mode === 'thread' ? session.view.thread() : null;
       return thread && thread.id ? thread.id : null;
     },
-    fetchActive: () => visitorFetch('GET', '/api/calls/visitor/active', { token }),
+    fetchActive: () => visitorFetch('GET', '/api/calls/visitor/active', { token: identity.token }),
     onLeaveMessage: (id) => {
       if (id && session.conversations.has(id)) openConversation(id);
       else openDraft();
@@ -360,6 +379,10 @@ function wireSession() {
       session.connection.hidden = true;
     }
   }));
+  offs.push(socket.on('close', (e) => {
+    // The ticket for a new connection was refused for the token itself: start over as a new visitor.
+    if (e.final && IDENTITY_GONE.has(e.reason)) identityGone(e.reason);
+  }));
   offs.push(socket.on('chat.erased', (f) => {
     // An admin erased this contact (right to be forgotten): nothing of it stays in this browser either.
     if (!identity || f.visitorId !== identity.visitorId) return;
@@ -415,10 +438,7 @@ async function refreshList() {
     }
     if (s.mode === 'list') renderList();
   } catch (err) {
-    if (!err.handled && err.code === 'UNAUTHENTICATED') {
-      forget();
-      renderWelcome({ again: true });
-    }
+    if (!err.handled && IDENTITY_GONE.has(err.code)) identityGone(err.code);
     // Otherwise keep what we have; the next event tries again.
   }
 }

@@ -1,5 +1,7 @@
 // The one realtime connection: JSON frames {type, …} both ways. Used by the console (cookie auth) and by
-// the visitor chat page (?visitor=<token> in the /ws address); features subscribe with on(type, handler).
+// the visitor chat page (its token goes in a header to POST /api/rt/tickets, and each connection opens with
+// the one-time ticket it gets: the long-lived token never appears in an address, where proxies log it);
+// features subscribe with on(type, handler).
 //
 // Two transports behind one API (send/on/state/isOpen):
 //   websocket  /ws — the normal case.
@@ -19,7 +21,8 @@
 //
 // Pseudo-types emitted besides the server's frame types:
 //   'open'   the connection opened (the server's 'hello' frame follows)
-//   'close'  {code, reason, opened, final, transport}: it closed; final = no reconnect will follow
+//   'close'  {code, reason, opened, final, transport}: it closed; final = no reconnect will follow (4401:
+//            the session was revoked, or the visitor token was refused: reason is then the server's code)
 //   'state'  'connecting' | 'open' | 'offline' | 'stopped'
 
 import { api, currentCsrfToken } from './api.js';
@@ -59,10 +62,12 @@ export function forcedTransport() {
 }
 
 /**
- * Creates a connection manager for the /ws address `url`; call start() to connect. Options: pingMs,
- * maxBackoffMs, helloTimeoutMs (for tests), transport ('websocket' | 'sse': pinned, like forcedTransport()).
+ * Creates a connection manager for the /ws address `url`; call start() to connect. Options: visitorToken
+ * (a function giving the visitor's current token; absent for the console), pingMs, maxBackoffMs,
+ * helloTimeoutMs (for tests), transport ('websocket' | 'sse': pinned, like forcedTransport()).
  */
 export function createSocket(url, {
+  visitorToken: tokenOf = null,
   pingMs = PING_MS,
   maxBackoffMs = MAX_BACKOFF_MS,
   helloTimeoutMs = HELLO_TIMEOUT_MS,
@@ -70,7 +75,7 @@ export function createSocket(url, {
 } = {}) {
   const address = new URL(url, location.href);
   const httpBase = `${address.protocol === 'ws:' ? 'http:' : 'https:'}//${address.host}`;
-  const visitorToken = address.searchParams.get('visitor');
+  const isVisitor = typeof tokenOf === 'function';
   const handlers = new Map();
   let transport = pinned || (typeof WebSocket === 'function' ? 'websocket' : 'sse');
   let link = null; // the current attempt or connection (see openWebSocket / openStream)
@@ -175,11 +180,44 @@ export function createSocket(url, {
     retryTimer = setTimeout(connect, wait);
   }
 
+  /**
+   * A visitor's one-time ticket for the next connection: the query string that carries it, or null after
+   * the attempt was closed (a refused token closes it for good, with the server's code as the reason).
+   */
+  async function ticketQuery(l) {
+    let res;
+    try {
+      res = await fetch(`${httpBase}/api/rt/tickets`, {
+        method: 'POST',
+        headers: { Accept: 'application/json', 'X-Visitor-Token': tokenOf() || '' },
+        credentials: 'omit',
+        cache: 'no-store',
+        signal: l.aborter ? l.aborter.signal : undefined,
+      });
+    } catch {
+      if (!l.ended) closed(l, 1006, 'no ticket');
+      return null;
+    }
+    const body = await res.json().catch(() => null);
+    if (l.ended) return null;
+    if (res.status === 401) {
+      // The token expired or is not (any more) one of this server's: reconnecting cannot help.
+      closed(l, 4401, (body && body.code) || 'UNAUTHENTICATED');
+      return null;
+    }
+    if (!res.ok || !body || typeof body.ticket !== 'string') {
+      closed(l, 1006, 'no ticket');
+      return null;
+    }
+    return `?ticket=${encodeURIComponent(body.ticket)}`;
+  }
+
   // --- WebSocket ---
 
   function openWebSocket() {
     const l = {
-      kind: 'websocket', opened: false, greeted: false, bye: null, ws: null,
+      kind: 'websocket', opened: false, greeted: false, bye: null, ws: null, ended: false,
+      aborter: typeof AbortController === 'function' ? new AbortController() : null,
       isOpen: () => Boolean(l.ws && l.ws.readyState === WebSocket.OPEN),
       send(text) {
         if (!l.isOpen()) return false;
@@ -191,6 +229,8 @@ export function createSocket(url, {
         }
       },
       close(code, reason) {
+        l.ended = true;
+        if (l.aborter) l.aborter.abort();
         try {
           if (l.ws) l.ws.close(code >= 4000 || code === 1000 ? code : 1000, reason);
         } catch {
@@ -198,11 +238,22 @@ export function createSocket(url, {
         }
       },
     };
+    if (isVisitor) {
+      ticketQuery(l).then((query) => {
+        if (query !== null && !l.ended) attachWebSocket(l, `${url}${query}`);
+      });
+    } else {
+      attachWebSocket(l, url);
+    }
+    return l;
+  }
+
+  function attachWebSocket(l, target) {
     try {
-      l.ws = new WebSocket(url);
+      l.ws = new WebSocket(target);
     } catch {
       setTimeout(() => closed(l, 1006, 'refused'), 0);
-      return l;
+      return;
     }
     l.ws.addEventListener('open', () => opened(l));
     l.ws.addEventListener('message', (ev) => {
@@ -215,7 +266,6 @@ export function createSocket(url, {
       received(l, frame);
     });
     l.ws.addEventListener('close', (ev) => closed(l, ev.code, ev.reason));
-    return l;
   }
 
   // --- fallback: event stream down, posts up ---
@@ -244,23 +294,10 @@ export function createSocket(url, {
 
   async function openEventSource(l) {
     let query = '';
-    if (visitorToken) {
+    if (isVisitor) {
       // The token stays in a header; the stream's address carries only a one-time ticket.
-      try {
-        const res = await fetch(`${httpBase}/api/rt/tickets`, {
-          method: 'POST',
-          headers: { Accept: 'application/json', 'X-Visitor-Token': visitorToken },
-          credentials: 'same-origin',
-          cache: 'no-store',
-          signal: l.aborter ? l.aborter.signal : undefined,
-        });
-        if (!res.ok) throw new Error(`ticket ${res.status}`);
-        const body = await res.json();
-        query = `?ticket=${encodeURIComponent(body.ticket)}`;
-      } catch {
-        if (!l.ended) closed(l, 1006, 'no ticket');
-        return;
-      }
+      query = await ticketQuery(l);
+      if (query === null) return;
     }
     if (l.ended) return;
     const es = new EventSource(`${httpBase}/api/rt/events${query}`);
@@ -308,7 +345,7 @@ export function createSocket(url, {
     if (!answers) {
       // The post failed (network, server gone, session ended): the stream is of no use without it. Frames
       // still queued are dropped; the chat client resends its unacknowledged messages after 'hello'.
-      drop(l, l.unauthorized && !visitorToken ? 4401 : 1006, 'post failed');
+      drop(l, l.unauthorized && !isVisitor ? 4401 : 1006, 'post failed');
       return;
     }
     for (const frame of answers) received(l, frame);
@@ -317,8 +354,8 @@ export function createSocket(url, {
 
   async function post(l, body, retryCsrf) {
     const headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
-    if (visitorToken) {
-      headers['X-Visitor-Token'] = visitorToken;
+    if (isVisitor) {
+      headers['X-Visitor-Token'] = tokenOf() || '';
     } else {
       const csrf = currentCsrfToken();
       if (csrf) headers['X-CSRF-Token'] = csrf;
@@ -336,7 +373,7 @@ export function createSocket(url, {
       return Array.isArray(data) ? data : [];
     }
     const error = await res.json().catch(() => null);
-    if (res.status === 403 && retryCsrf && !visitorToken && error && error.code === 'CSRF_REJECTED') {
+    if (res.status === 403 && retryCsrf && !isVisitor && error && error.code === 'CSRF_REJECTED') {
       // The token may have rotated (signed in again in another tab): fetch the current one, try once more.
       await api('GET', '/api/auth/me').catch(() => null);
       return post(l, body, false);

@@ -43,14 +43,32 @@ public sealed interface ChatFrame extends ClientFrame {
         }
     }
 
-    /** Asks for the messages after {@code afterSeq} (0 for all); answered with {@code chat.history}. */
+    /**
+     * Asks for messages; answered with {@code chat.history}. Without {@code beforeSeq}: the messages after
+     * {@code afterSeq} (0, the default, for all), oldest first, in pages: the resume point after a reconnect. With
+     * {@code beforeSeq}: the newest page of the messages with {@code afterSeq < seq < beforeSeq}, for paging
+     * back through a long conversation (any {@code beforeSeq} above the conversation's last seq gives its
+     * newest page).
+     */
     @JsonTypeName("chat.sync")
-    record Sync(String conversationId, long afterSeq) implements ChatFrame {
+    record Sync(String conversationId, Long afterSeq, Long beforeSeq) implements ChatFrame {
         public Sync {
+            afterSeq = afterSeq == null ? 0L : afterSeq; // optional on the wire (0: from the start)
             ChatChecks.id("conversationId", conversationId);
             if (afterSeq < 0) {
                 throw new FrameException(FrameException.INVALID_INPUT, "afterSeq must not be negative");
             }
+            if (beforeSeq != null && beforeSeq <= afterSeq) {
+                throw new FrameException(FrameException.INVALID_INPUT, "beforeSeq must be greater than afterSeq");
+            }
+            if (beforeSeq != null && beforeSeq < 1) {
+                throw new FrameException(FrameException.INVALID_INPUT, "beforeSeq must be at least 1");
+            }
+        }
+
+        /** Whether this asks for the newest page below {@code beforeSeq} rather than for what follows. */
+        public boolean backward() {
+            return beforeSeq != null;
         }
     }
 

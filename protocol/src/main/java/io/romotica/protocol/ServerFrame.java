@@ -78,9 +78,14 @@ public sealed interface ServerFrame {
     @JsonTypeName("chat.message")
     record ChatNew(ChatMessage message) implements ServerFrame {}
 
-    /** Answer to {@code chat.sync}: messages after the asked seq, oldest first; {@code more} if cut. */
+    /**
+     * Answer to {@code chat.sync}, messages oldest first. For a forward sync ({@code beforeSeq} null): the
+     * messages after the asked seq, {@code more} if the page was cut (ask again from its last seq). For a
+     * backward page ({@code beforeSeq} echoes the request): the newest messages below it, {@code more} if
+     * older ones remain. {@code lastSeq} is the conversation's newest seq when answered.
+     */
     @JsonTypeName("chat.history")
-    record ChatHistory(String conversationId, List<ChatMessage> messages, long lastSeq, boolean more)
+    record ChatHistory(String conversationId, List<ChatMessage> messages, long lastSeq, boolean more, Long beforeSeq)
             implements ServerFrame {}
 
     /** Someone in a conversation is (or stopped) typing. {@code partyKind} is AGENT or VISITOR. */

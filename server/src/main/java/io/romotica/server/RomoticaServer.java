@@ -57,6 +57,7 @@ import io.romotica.server.realtime.FrameDispatcher;
 import io.romotica.server.realtime.Parties;
 import io.romotica.server.realtime.Presence;
 import io.romotica.server.realtime.RealtimeSocket;
+import io.romotica.server.realtime.StreamTokens;
 import io.romotica.server.settings.SettingsRoutes;
 import io.romotica.server.settings.SettingsService;
 import io.romotica.server.storage.BlobStore;
@@ -182,7 +183,7 @@ public final class RomoticaServer implements AutoCloseable {
                 clock);
         ChatService chat = new ChatService(
                 database.jdbi(),
-                new VisitorTokens(secretKey),
+                new VisitorTokens(secretKey, config.chat().visitorTokenTtl(), clock),
                 broadcaster,
                 blobs,
                 config.chat().attachmentMaxBytes(),
@@ -227,9 +228,11 @@ public final class RomoticaServer implements AutoCloseable {
                 presence,
                 codec,
                 clock);
+        StreamTokens streamTokens = new StreamTokens(secretKey, clock, ticketUses, ids);
         RealtimeSocket socket = new RealtimeSocket(
                 auth,
                 chat::visitor,
+                streamTokens,
                 connections,
                 dispatcher,
                 codec,
@@ -249,7 +252,14 @@ public final class RomoticaServer implements AutoCloseable {
         new AccountRoutes(accounts, auth, config.http().publicUrl()).register(api);
         new AuditRoutes(audit).register(api);
         new SettingsRoutes(settings).register(api);
-        new ChatRoutes(chat, visitorLimiter, uploadLimiter, config.chat().attachmentMaxBytes()).register(api);
+        Parties parties = new Parties(chat::visitorAccess);
+        new ChatRoutes(
+                        chat,
+                        parties,
+                        visitorLimiter,
+                        uploadLimiter,
+                        config.chat().attachmentMaxBytes())
+                .register(api);
         ChatRetention retention = new ChatRetention(
                 database.jdbi(),
                 blobs,
@@ -266,14 +276,11 @@ public final class RomoticaServer implements AutoCloseable {
                         chat::visitor,
                         connections,
                         dispatcher,
-                        secretKey,
-                        ticketUses,
-                        ids,
+                        streamTokens,
                         codec,
                         clock,
                         config.http().publicUrl())
                 .register(api);
-        Parties parties = new Parties(chat::visitor);
         new CallRoutes(
                         calls,
                         new CallHistory(

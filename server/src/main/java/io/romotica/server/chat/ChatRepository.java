@@ -289,6 +289,20 @@ final class ChatRepository {
                         .list());
     }
 
+    /** The newest {@code limit} messages with {@code afterSeq < seq < beforeSeq}, oldest first. */
+    List<ChatMessage> before(String conversationId, long afterSeq, long beforeSeq, int limit) {
+        List<ChatMessage> newestFirst = jdbi.withHandle(h -> h.createQuery(MESSAGES
+                        + "where m.conversation_id = :c and m.seq > :after and m.seq < :before"
+                        + " order by m.seq desc limit :n")
+                .bind("c", conversationId)
+                .bind("after", afterSeq)
+                .bind("before", beforeSeq)
+                .bind("n", limit)
+                .map(ChatRepository::message)
+                .list());
+        return newestFirst.reversed();
+    }
+
     List<Conversation> ofVisitor(String visitorId) {
         return jdbi.withHandle(h -> h.createQuery("select " + columnsFor(true)
                         + " from conversations c join visitors v on v.id = c.visitor_id where c.visitor_id = :v"

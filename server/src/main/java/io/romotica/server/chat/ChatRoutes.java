@@ -9,7 +9,7 @@ import io.romotica.server.common.AppException;
 import io.romotica.server.common.Check;
 import io.romotica.server.common.ClientAddress;
 import io.romotica.server.common.ErrorCode;
-import io.romotica.server.common.Principal;
+import io.romotica.server.realtime.Parties;
 import io.romotica.server.realtime.Party;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -18,13 +18,11 @@ import java.nio.charset.StandardCharsets;
 
 /** HTTP side of the chat: visitor identities, a visitor's own conversations, the agents' inbox. */
 public final class ChatRoutes {
-    /** Header carrying the visitor token on visitor requests. */
-    public static final String VISITOR_TOKEN = "X-Visitor-Token";
-
     /** Header carrying an upload's file name, percent-encoded UTF-8 (as encodeURIComponent makes it). */
     public static final String FILE_NAME = "X-File-Name";
 
     private final ChatService chat;
+    private final Parties parties;
     private final RateLimiter newVisitors;
     private final RateLimiter uploads;
     private final long maxUploadBytes;
@@ -32,8 +30,10 @@ public final class ChatRoutes {
     private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
 
     /** {@code uploads} limits visitors' uploads per visitor and per source address. */
-    public ChatRoutes(ChatService chat, RateLimiter newVisitors, RateLimiter uploads, long maxUploadBytes) {
+    public ChatRoutes(
+            ChatService chat, Parties parties, RateLimiter newVisitors, RateLimiter uploads, long maxUploadBytes) {
         this.chat = chat;
+        this.parties = parties;
         this.newVisitors = newVisitors;
         this.uploads = uploads;
         this.maxUploadBytes = maxUploadBytes;
@@ -83,9 +83,10 @@ public final class ChatRoutes {
                 .get(
                         "/api/chat/visitor/conversations",
                         Access.PUBLIC,
-                        "A visitor's own conversations (X-Visitor-Token)",
+                        "A visitor's own conversations (X-Visitor-Token). A token due for renewal gets a fresh one"
+                                + " in X-Visitor-Token-Renewed (as on every visitor request of the chat routes)",
                         Conversation[].class,
-                        ctx -> Api.json(ctx, chat.conversationsOf(visitor(ctx))))
+                        ctx -> Api.json(ctx, chat.conversationsOf(parties.visitor(ctx))))
                 .get(
                         "/api/chat/conversations",
                         Access.AGENT,
@@ -144,7 +145,7 @@ public final class ChatRoutes {
     }
 
     private void upload(Context ctx) throws IOException {
-        Party party = party(ctx);
+        Party party = parties.party(ctx);
         if (party instanceof Party.Visitor v) {
             limit(uploads, "visitor:" + v.id());
             limit(uploads, "ip:" + ClientAddress.key(Api.requestInfo(ctx).ip()));
@@ -174,7 +175,7 @@ public final class ChatRoutes {
 
     private void download(Context ctx) throws IOException {
         boolean thumbnail = "true".equals(ctx.queryParam("thumbnail"));
-        ChatService.Download d = chat.download(party(ctx), ctx.pathParam("id"), thumbnail);
+        ChatService.Download d = chat.download(parties.party(ctx), ctx.pathParam("id"), thumbnail);
         String name = d.info().name();
         String ascii = name.replaceAll("[^\\x20-\\x7E]|[\"\\\\%;]", "_");
         ctx.header(
@@ -210,24 +211,6 @@ public final class ChatRoutes {
         limiter.tryAcquire(key).ifPresent(wait -> {
             throw AppException.rateLimited(wait);
         });
-    }
-
-    /** A visitor by X-Visitor-Token, else the signed-in agent. */
-    private Party party(Context ctx) {
-        if (ctx.header(VISITOR_TOKEN) != null) {
-            return visitor(ctx);
-        }
-        Principal p = ctx.attribute(Api.PRINCIPAL);
-        if (p == null || p.stage() != Principal.Stage.FULL) {
-            throw new AppException(ErrorCode.UNAUTHENTICATED, "sign in, or send " + VISITOR_TOKEN);
-        }
-        return new Party.Agent(p);
-    }
-
-    private Party.Visitor visitor(Context ctx) {
-        return chat.visitor(ctx.header(VISITOR_TOKEN))
-                .orElseThrow(() -> new AppException(
-                        ErrorCode.UNAUTHENTICATED, "a valid " + VISITOR_TOKEN + " header is required"));
     }
 
     private void inbox(Context ctx) {

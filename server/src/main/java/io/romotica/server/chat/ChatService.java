@@ -8,6 +8,7 @@ import io.romotica.server.common.AppException;
 import io.romotica.server.common.ErrorCode;
 import io.romotica.server.common.Ids;
 import io.romotica.server.realtime.Broadcaster;
+import io.romotica.server.realtime.Parties;
 import io.romotica.server.realtime.Party;
 import io.romotica.server.storage.BlobStore;
 import java.io.IOException;
@@ -83,9 +84,30 @@ public final class ChatService {
         return new NewVisitor(id, name, tokens.issue(id));
     }
 
-    /** The visitor behind a token, if the token is valid and the visitor still exists. */
-    public Optional<Party.Visitor> visitor(String token) {
-        return tokens.verify(token).flatMap(id -> repository.visitorName(id).map(name -> new Party.Visitor(id, name)));
+    /**
+     * The visitor behind a token. An expired token is {@code VISITOR_TOKEN_EXPIRED}; a forged or damaged one,
+     * or one of an erased visitor, {@code UNAUTHENTICATED}. A token older than a tenth of its lifetime comes
+     * back with a fresh one, so a returning visitor keeps their conversations.
+     */
+    public Parties.VisitorAccess visitorAccess(String token) {
+        return switch (tokens.check(token)) {
+            case VisitorTokens.Check.Valid valid -> {
+                Party.Visitor visitor = repository
+                        .visitorName(valid.visitorId())
+                        .map(name -> new Party.Visitor(valid.visitorId(), name))
+                        .orElseThrow(() -> new AppException(ErrorCode.UNAUTHENTICATED, "no such visitor"));
+                yield new Parties.VisitorAccess(visitor, valid.renew() ? tokens.issue(visitor.id()) : null);
+            }
+            case VisitorTokens.Check.Expired expired ->
+                throw new AppException(ErrorCode.VISITOR_TOKEN_EXPIRED, "the visitor token has expired");
+            case VisitorTokens.Check.Invalid invalid ->
+                throw new AppException(ErrorCode.UNAUTHENTICATED, "the visitor token is not valid");
+        };
+    }
+
+    /** The visitor behind a token (see {@link #visitorAccess}); no renewal. */
+    public Party.Visitor visitor(String token) {
+        return visitorAccess(token).visitor();
     }
 
     /** A visitor opens a conversation with its first message; a retried start returns the same message. */
@@ -282,18 +304,28 @@ public final class ChatService {
         return "image/jpeg".equals(imageType) ? "image/jpeg" : "image/png";
     }
 
-    /** Messages after {@code afterSeq}, oldest first, at most {@link #HISTORY_PAGE}. */
-    public ServerFrame.ChatHistory history(Party reader, String conversationId, long afterSeq) {
-        Conversation c = repository
-                .conversation(conversationId)
-                .filter(conv -> mayAccess(reader, conv))
-                .orElseThrow(() -> new AppException(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE));
-        List<ChatMessage> page = repository.after(conversationId, afterSeq, HISTORY_PAGE + 1).stream()
-                .map(m -> reader instanceof Party.Visitor && "NOTE".equals(m.kind()) ? m.hidden() : m)
-                .toList();
-        boolean more = page.size() > HISTORY_PAGE;
+    /**
+     * One page of a conversation for {@code reader}, oldest first, at most {@link #HISTORY_PAGE}: the messages
+     * after {@code afterSeq} (a resume), or with {@code beforeSeq} the newest ones between the two (paging
+     * back). Internal notes reach visitors as HIDDEN stand-ins, so their sequence stays gap-free.
+     */
+    public ServerFrame.ChatHistory history(Party reader, ChatFrame.Sync sync) {
+        Conversation c = visible(reader, sync.conversationId());
+        List<ChatMessage> rows = sync.backward()
+                ? repository.before(c.id(), sync.afterSeq(), sync.beforeSeq(), HISTORY_PAGE + 1)
+                : repository.after(c.id(), sync.afterSeq(), HISTORY_PAGE + 1);
+        boolean more = rows.size() > HISTORY_PAGE;
+        // Forward pages drop the newest row beyond the page, backward pages the oldest.
+        List<ChatMessage> page =
+                more ? rows.subList(sync.backward() ? 1 : 0, sync.backward() ? rows.size() : HISTORY_PAGE) : rows;
         return new ServerFrame.ChatHistory(
-                conversationId, more ? page.subList(0, HISTORY_PAGE) : page, c.lastSeq(), more);
+                c.id(),
+                page.stream()
+                        .map(m -> reader instanceof Party.Visitor && "NOTE".equals(m.kind()) ? m.hidden() : m)
+                        .toList(),
+                c.lastSeq(),
+                more,
+                sync.beforeSeq());
     }
 
     /** Relays that {@code party} is (or stopped) typing; nothing is stored. */

@@ -58,7 +58,7 @@ public final class ChatSocket implements FrameHandler<ChatFrame> {
                 limit(from);
                 from.send(new ServerFrame.ChatAck(send.clientId(), chat.send(from.party(), send)));
             }
-            case ChatFrame.Sync sync -> from.send(chat.history(from.party(), sync.conversationId(), sync.afterSeq()));
+            case ChatFrame.Sync sync -> from.send(chat.history(from.party(), sync));
             case ChatFrame.Typing typing -> chat.typing(from.party(), typing.conversationId(), typing.typing());
             case ChatFrame.Read read -> chat.read(from.party(), read.conversationId(), read.seq());
         }

@@ -9,6 +9,8 @@ public enum ErrorCode {
     WEAK_PASSWORD(400),
     UNAUTHENTICATED(401),
     SESSION_EXPIRED(401),
+    /** A visitor token this cluster signed, past its lifetime ({@code chat.visitor.token.ttl}). */
+    VISITOR_TOKEN_EXPIRED(401),
     SECOND_FACTOR_REQUIRED(401),
     INVALID_CREDENTIALS(401),
     INVALID_CODE(401),

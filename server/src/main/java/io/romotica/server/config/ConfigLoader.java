@@ -144,6 +144,11 @@ public final class ConfigLoader {
                     "chat.embed.ancestors must be *, 'none', 'self' or space-separated https://origins ("
                             + envName("chat.embed.ancestors") + ")");
         }
+        Duration visitorTokenTtl = duration("chat.visitor.token.ttl");
+        if (visitorTokenTtl.compareTo(MIN_VISITOR_TOKEN_TTL) < 0) {
+            throw new ConfigException(
+                    "chat.visitor.token.ttl must be at least 1h (" + envName("chat.visitor.token.ttl") + ")");
+        }
         var chat = new ServerConfig.Chat(
                 intIn("chat.new.visitors.per.minute", 1, 100_000),
                 intIn("chat.messages.per.minute", 1, 100_000),
@@ -159,7 +164,8 @@ public final class ConfigLoader {
                 oneOf("chat.routing", "least-busy", "round-robin", "manual"),
                 intIn("chat.agent.capacity", 0, 1000),
                 intIn("chat.messages.per.minute.per.address", 1, 1_000_000),
-                intIn("chat.new.conversations.per.minute", 1, 100_000));
+                intIn("chat.new.conversations.per.minute", 1, 100_000),
+                visitorTokenTtl);
         var calls = new ServerConfig.Calls(
                 intIn("calls.daily.limit", 0, 1_000_000),
                 intIn("calls.daily.limit.per.agent", 0, 1_000_000),
@@ -334,6 +340,9 @@ public final class ConfigLoader {
             throw new ConfigException(key + " must be a whole number (" + envName(key) + ")");
         }
     }
+
+    /** Shortest visitor token lifetime: a visitor must at least get through one visit. */
+    private static final Duration MIN_VISITOR_TOKEN_TTL = Duration.ofHours(1);
 
     private Duration duration(String key) {
         String v = required(key);

@@ -78,7 +78,8 @@ public record ServerConfig(
             String routing,
             int agentCapacity,
             int addressMessagesPerMinute,
-            int newConversationsPerMinute) {}
+            int newConversationsPerMinute,
+            Duration visitorTokenTtl) {}
 
     /**
      * Support calls. A limit of 0 means none; days are counted in {@code timeZone}. {@code recording} is the

@@ -5,19 +5,16 @@ import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
 import io.romotica.protocol.FrameCodec;
 import io.romotica.protocol.ServerFrame;
-import io.romotica.server.bus.RateLimiter;
 import io.romotica.server.common.Access;
 import io.romotica.server.common.Api;
 import io.romotica.server.common.AppException;
 import io.romotica.server.common.ClientAddress;
 import io.romotica.server.common.ErrorCode;
-import io.romotica.server.common.Ids;
 import io.romotica.server.common.Origins;
 import io.romotica.server.common.Principal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -45,7 +42,7 @@ public final class EventStreamRoutes {
 
     private static final String PARTY = "romotica.sse.party";
 
-    private final Function<String, Optional<Party.Visitor>> visitors;
+    private final Function<String, Party.Visitor> visitors;
     private final Connections connections;
     private final FrameDispatcher dispatcher;
     private final StreamTokens tokens;
@@ -58,25 +55,22 @@ public final class EventStreamRoutes {
     public record TicketResponse(String ticket, Instant expiresAt) {}
 
     /**
-     * @param visitors checks a visitor token; empty when it is not valid
-     * @param serverSecret the server's secret key (stream tickets and connection ids are signed under a key
-     *     derived from it)
-     * @param ticketUses one use per minute per key: spends tickets (in Redis in a cluster)
+     * @param visitors the visitor behind a token; throws {@code AppException} (UNAUTHENTICATED,
+     *     VISITOR_TOKEN_EXPIRED) when it lets nobody in
+     * @param tokens tickets (shared with {@link RealtimeSocket}) and connection ids
      */
     public EventStreamRoutes(
-            Function<String, Optional<Party.Visitor>> visitors,
+            Function<String, Party.Visitor> visitors,
             Connections connections,
             FrameDispatcher dispatcher,
-            byte[] serverSecret,
-            RateLimiter ticketUses,
-            Ids ids,
+            StreamTokens tokens,
             FrameCodec codec,
             Clock clock,
             String publicUrl) {
         this.visitors = visitors;
         this.connections = connections;
         this.dispatcher = dispatcher;
-        this.tokens = new StreamTokens(serverSecret, clock, ticketUses, ids);
+        this.tokens = tokens;
         this.codec = codec;
         this.clock = clock;
         this.publicUrl = publicUrl;
@@ -87,7 +81,8 @@ public final class EventStreamRoutes {
                 .post(
                         TICKETS,
                         Access.PUBLIC,
-                        "Visitors (X-Visitor-Token): a one-time ticket, valid 30 s, that opens the event stream",
+                        "Visitors (X-Visitor-Token): a one-time ticket, valid 30 s, that opens the event stream"
+                                + " or the WebSocket (?ticket=), so the token itself never goes into an address",
                         null,
                         TicketResponse.class,
                         ctx -> Api.json(ctx, ticket(ctx)))
@@ -178,9 +173,7 @@ public final class EventStreamRoutes {
     }
 
     private Party.Visitor visitor(String token) {
-        return visitors.apply(token)
-                .orElseThrow(() -> new AppException(
-                        ErrorCode.UNAUTHENTICATED, "a valid " + VISITOR_TOKEN + " header is required"));
+        return visitors.apply(token);
     }
 
     /** The signed-in agent of this request (the guard resolved the cookie); only full sessions qualify. */

@@ -14,7 +14,6 @@ import io.romotica.server.common.ErrorCode;
 import io.romotica.server.common.Origins;
 import io.romotica.server.common.Principal;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -22,7 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one WebSocket ({@code /ws}). The upgrade needs a same-origin {@code Origin} and either a full agent
- * session (cookie) or a visitor token ({@code ?visitor=}). Frames go through {@link FrameDispatcher}; the
+ * session (cookie) or a visitor: browsers bring a one-time ticket ({@code ?ticket=} from {@code POST
+ * /api/rt/tickets}), other clients may send the token in {@code X-Visitor-Token}. The long-lived token is
+ * never accepted in the address, where proxies would log it. Frames go through {@link FrameDispatcher}; the
  * connection joins {@link Connections} (fan-out, presence, revocation) like an SSE stream of the fallback
  * transport ({@link EventStreamRoutes}). Thread-safe.
  */
@@ -33,7 +34,8 @@ public final class RealtimeSocket {
     private static final String CONNECTION = "romotica.ws.connection";
 
     private final AuthService auth;
-    private final Function<String, Optional<Party.Visitor>> visitors;
+    private final Function<String, Party.Visitor> visitors;
+    private final StreamTokens tickets;
     private final Connections connections;
     private final FrameDispatcher dispatcher;
     private final FrameCodec codec;
@@ -41,10 +43,15 @@ public final class RealtimeSocket {
     private final String publicUrl;
     private final Function<Context, String> clientAddress;
 
-    /** @param visitors checks a visitor token; empty when it is not valid */
+    /**
+     * @param visitors the visitor behind a token; throws {@code AppException} (UNAUTHENTICATED,
+     *     VISITOR_TOKEN_EXPIRED) when it lets nobody in
+     * @param tickets redeems the one-time tickets browsers bring instead of the token
+     */
     public RealtimeSocket(
             AuthService auth,
-            Function<String, Optional<Party.Visitor>> visitors,
+            Function<String, Party.Visitor> visitors,
+            StreamTokens tickets,
             Connections connections,
             FrameDispatcher dispatcher,
             FrameCodec codec,
@@ -54,6 +61,7 @@ public final class RealtimeSocket {
         this.clientAddress = clientAddress;
         this.auth = auth;
         this.visitors = visitors;
+        this.tickets = tickets;
         this.connections = connections;
         this.dispatcher = dispatcher;
         this.codec = codec;
@@ -77,11 +85,18 @@ public final class RealtimeSocket {
         if (origin != null && !Origins.isSameOrigin(origin, ctx.host(), publicUrl)) {
             throw new AppException(ErrorCode.CSRF_REJECTED, "cross-origin WebSocket refused");
         }
-        String visitorToken = ctx.queryParam("visitor");
+        String ticket = ctx.queryParam("ticket");
+        if (ticket != null) {
+            ctx.attribute(
+                    PARTY,
+                    tickets.redeem(ticket)
+                            .orElseThrow(() -> new AppException(
+                                    ErrorCode.UNAUTHENTICATED, "the ticket is not valid, has expired or was used")));
+            return;
+        }
+        String visitorToken = ctx.header(EventStreamRoutes.VISITOR_TOKEN);
         if (visitorToken != null) {
-            Party.Visitor visitor = visitors.apply(visitorToken)
-                    .orElseThrow(() -> new AppException(ErrorCode.UNAUTHENTICATED, "visitor token is not valid"));
-            ctx.attribute(PARTY, visitor);
+            ctx.attribute(PARTY, visitors.apply(visitorToken));
             return;
         }
         SessionState state = auth.resolve(SessionCookie.read(ctx), true);

@@ -19,9 +19,10 @@ import javax.crypto.spec.SecretKeySpec;
  * node can check them without shared state:
  *
  * <ul>
- *   <li><b>Stream tickets</b> {@code t1.<payload>.<mac>}: a visitor's browser cannot put its token in a
- *       header of an {@code EventSource}, and a long-lived token in a URL would end up in proxy logs; so it
- *       trades the token (in a header) for a ticket that opens one stream within {@link #TICKET_LIFETIME}.
+ *   <li><b>Tickets</b> {@code t1.<payload>.<mac>}: a visitor's browser cannot put its token in a header of
+ *       an {@code EventSource} or a {@code WebSocket}, and a long-lived token in a URL would end up in proxy
+ *       logs; so it trades the token (in a header) for a ticket that opens one event stream or WebSocket
+ *       within {@link #TICKET_LIFETIME}.
  *       Single use is enforced cluster-wide through a {@link RateLimiter} that allows one use per minute per
  *       ticket (longer than its lifetime).
  *   <li><b>Connection ids</b> {@code c1.<nonce>.<mac>} of SSE streams: the mac binds the id to who opened
@@ -31,7 +32,7 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * Thread-safe.
  */
-final class StreamTokens {
+public final class StreamTokens {
     static final Duration TICKET_LIFETIME = Duration.ofSeconds(30);
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -46,8 +47,8 @@ final class StreamTokens {
     private final RateLimiter ticketUses;
     private final Ids ids;
 
-    /** @param ticketUses allows one use per minute per key: spends each ticket */
-    StreamTokens(byte[] serverSecret, Clock clock, RateLimiter ticketUses, Ids ids) {
+    /** @param ticketUses allows one use per minute per key: spends each ticket (in Redis in a cluster) */
+    public StreamTokens(byte[] serverSecret, Clock clock, RateLimiter ticketUses, Ids ids) {
         this.key = new SecretKeySpec(
                 mac(new SecretKeySpec(serverSecret, "HmacSHA256"), "romotica realtime stream v1"), "HmacSHA256");
         this.clock = clock;

@@ -3,6 +3,7 @@ package io.romotica.server.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import io.romotica.server.common.Json;
 import io.romotica.server.testing.Browser;
 import io.romotica.server.testing.TestServer;
@@ -12,6 +13,7 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -247,6 +249,75 @@ class ChatAttachmentBrowserIT {
         assertThat(src).startsWith("blob:");
         assertThat(agent.js("return document.querySelector(\"#chat-messages li[data-seq='2'] audio\").controls;"))
                 .isEqualTo(true);
+    }
+
+    @Test
+    void voiceNoteRecordedInTheWidgetOnAnotherSitePlaysInTheConsoleWithItsLength() throws Exception {
+        String page = "<!doctype html><html lang=\"en\"><head><title>Shop</title></head><body><h1>Shop</h1>"
+                + "<script src=\"" + server.baseUrl() + "/widget.js\" defer></script></body></html>";
+        HttpServer host = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        host.createContext("/", exchange -> {
+            byte[] body = page.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        host.start();
+        try {
+            Browser agent = agentOnChats();
+            Browser visitor = browsers.open(server, Browser.options().fakeMedia());
+            visitor.driver().get("http://127.0.0.1:" + host.getAddress().getPort() + "/shop.html");
+            visitor.await("widget script", () -> Boolean.TRUE.equals(visitor.js("return !!window.RomoticaWidget;")));
+            visitor.js("window.RomoticaWidget.open();");
+            visitor.await("chat frame", () -> Boolean.TRUE.equals(visitor.js("return window.frames.length > 0;")));
+            visitor.driver().switchTo().frame(0);
+            visitor.type("#visitor-name", "Widget Sesli");
+            visitor.click("#visitor-start");
+            visitor.type("#composer", "Bir sesli not bırakıyorum");
+            visitor.click("#send");
+            visitor.awaitAttribute("#messages li[data-seq='1']", "data-state", "sent");
+
+            // The real recorder: microphone button, the recorder bar counting up, Send.
+            visitor.click("#composer-record");
+            visitor.visible("#composer-recorder");
+            visitor.awaitText("#composer-rec-time", "0:02");
+            visitor.click("#composer-rec-send");
+            visitor.awaitAttribute("#messages li[data-seq='2']", "data-state", "sent");
+            assertThat(visitor.present("#composer-recorder:not([hidden])")).isFalse();
+            visitor.driver().switchTo().defaultContent();
+
+            // The console plays it: a player whose length is known (about the two seconds recorded).
+            openConversation(agent, "Widget Sesli");
+            Object duration = agent.await("a voice note with a known length", () -> agent.js("""
+                    const a = document.querySelector("#chat-messages li[data-seq='2'] audio");
+                    return a && a.readyState >= 1 && Number.isFinite(a.duration) && a.duration > 0 ? a.duration : null;
+                    """));
+            assertThat(((Number) duration).doubleValue()).isBetween(1.0, 10.0);
+            assertThat(agent.js("return document.querySelector(\"#chat-messages li[data-seq='2'] audio\").controls;"))
+                    .isEqualTo(true);
+
+            // What the download gives is audio/webm (Chromium records Opus in WebM), starting with the EBML magic.
+            String id = (String) agent.js("return document.querySelector("
+                    + "\"#chat-messages li[data-seq='2'] [data-attachment-id]\").dataset.attachmentId;");
+            @SuppressWarnings("unchecked")
+            java.util.List<Object> download = (java.util.List<Object>) agent.asyncJs("""
+                    const done = arguments[arguments.length - 1];
+                    fetch('/api/chat/attachments/' + arguments[0], { credentials: 'same-origin' })
+                      .then(async (r) => {
+                        const bytes = new Uint8Array(await r.arrayBuffer());
+                        const head = [...bytes.slice(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join('');
+                        done([r.status, r.headers.get('content-type') || '', head, bytes.length]);
+                      })
+                      .catch((e) => done([0, String(e), '', 0]));
+                    """, id);
+            assertThat(download.get(0)).isEqualTo(200L);
+            assertThat(download.get(1).toString()).startsWith("audio/webm");
+            assertThat(download.get(2)).isEqualTo("1a45dfa3");
+            assertThat(((Number) download.get(3)).longValue()).isGreaterThan(1000L);
+        } finally {
+            host.stop(0);
+        }
     }
 
     @Test

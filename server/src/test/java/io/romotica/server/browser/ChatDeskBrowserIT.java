@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.romotica.server.common.Json;
 import io.romotica.server.testing.Browser;
+import io.romotica.server.testing.SocketProbe;
 import io.romotica.server.testing.TestServer;
 import io.romotica.server.testing.TestServer.Account;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -257,6 +259,62 @@ class ChatDeskBrowserIT {
         agent.driver().findElement(By.cssSelector("#chat-search")).sendKeys(Keys.ESCAPE);
         agent.visible("#chat-tabs");
         assertThat(agent.present("#chat-search-panel:not([hidden])")).isFalse();
+    }
+
+    @Test
+    void aLongConversationOpensAtItsNewestPageAndLoadsEarlierMessagesInPlace() throws Exception {
+        Browser visitor = visitorWithConversation("Uzun Sohbet", "Message number 1");
+        String conversation = (String) visitor.js("return sessionStorage.getItem('romotica.visitor.open');");
+        int total = 250;
+        SocketProbe probe = new SocketProbe();
+        WebSocket ws = admin.client().openSocket(probe, null);
+        probe.next("hello");
+        for (int i = 2; i <= total; i++) {
+            ws.sendText(
+                            "{\"type\":\"chat.send\",\"conversationId\":\"" + conversation + "\",\"clientId\":\"long"
+                                    + i + "\",\"text\":\"Message number " + i + "\"}",
+                            true)
+                    .join();
+        }
+        assertThat(probe.ack("long" + total).get("seq").asLong()).isEqualTo(total);
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+
+        // The console opens the conversation at its newest page, with the way to the earlier ones on top.
+        Browser agent = agentOnChats();
+        openConversation(agent, "Uzun Sohbet");
+        agent.visible("#chat-messages li[data-seq='" + total + "']");
+        agent.all("#chat-messages li[data-seq]", 200);
+        assertThat(agent.present("#chat-messages li[data-seq='1']")).isFalse();
+        assertThat(agent.visible("#chat-messages-older").getText()).isEqualTo("Load earlier messages");
+
+        // Scrolling to the top brings the earlier page; the message that was on top stays where it was.
+        double before = ((Number) agent.js("""
+                        const log = document.getElementById('chat-messages');
+                        log.scrollTop = 0;
+                        return document.querySelector("#chat-messages li[data-seq='51']").getBoundingClientRect().top;
+                        """)).doubleValue();
+        agent.await("the first message", () -> agent.present("#chat-messages li[data-seq='1']"));
+        agent.all("#chat-messages li[data-seq]", total);
+        double after = ((Number)
+                        agent.js(
+                                "return document.querySelector(\"#chat-messages li[data-seq='51']\").getBoundingClientRect().top;"))
+                .doubleValue();
+        assertThat(after).as("the reader's place is kept").isCloseTo(before, org.assertj.core.data.Offset.offset(2.0));
+        assertThat(agent.text("#chat-messages li[data-seq='1']")).contains("Message number 1");
+        agent.await("no more earlier messages", () -> agent.present("#chat-messages li.chat-older[hidden]"));
+
+        // The visitor's page, reloaded, also opens at the newest page; the button loads the rest.
+        visitor.reload();
+        visitor.visible("#messages li[data-seq='" + total + "']");
+        visitor.all("#messages li[data-seq]", 200);
+        assertThat(visitor.visible("#messages-older").getText()).isEqualTo("Load earlier messages");
+        // Pressed where it is (a WebDriver click would first scroll the log to the top, which loads the
+        // page by itself and hides the button under the click).
+        visitor.js("document.getElementById('messages-older').click();");
+        visitor.await("the first message", () -> visitor.present("#messages li[data-seq='1']"));
+        visitor.all("#messages li[data-seq]", total);
+        assertThat(visitor.text("#messages li[data-seq='1']")).contains("Message number 1");
+        visitor.await("no more earlier messages", () -> visitor.present("#messages li.chat-older[hidden]"));
     }
 
     @Test

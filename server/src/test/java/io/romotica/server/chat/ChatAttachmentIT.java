@@ -3,6 +3,7 @@ package io.romotica.server.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.romotica.server.realtime.Parties;
 import io.romotica.server.testing.SocketProbe;
 import io.romotica.server.testing.TestServer;
 import io.romotica.server.testing.TestServer.Account;
@@ -55,7 +56,7 @@ class ChatAttachmentIT {
         }
 
         Map<String, String> auth(String fileName) {
-            return Map.of(ChatRoutes.VISITOR_TOKEN, token, ChatRoutes.FILE_NAME, fileName);
+            return Map.of(Parties.VISITOR_TOKEN, token, ChatRoutes.FILE_NAME, fileName);
         }
     }
 
@@ -185,8 +186,7 @@ class ChatAttachmentIT {
         assertThat(new Color(kept.getRGB(200, 700)).getBlue()).isGreaterThan(200);
 
         HttpResponse<byte[]> thumb = server.client()
-                .download(
-                        "/api/chat/attachments/" + id + "?thumbnail=true", Map.of(ChatRoutes.VISITOR_TOKEN, v.token()));
+                .download("/api/chat/attachments/" + id + "?thumbnail=true", Map.of(Parties.VISITOR_TOKEN, v.token()));
         assertThat(thumb.statusCode()).isEqualTo(200);
         BufferedImage small = ImageIO.read(new ByteArrayInputStream(thumb.body()));
         assertThat(Math.max(small.getWidth(), small.getHeight())).isEqualTo(AttachmentInspector.THUMBNAIL_EDGE);
@@ -326,7 +326,7 @@ class ChatAttachmentIT {
         assertThat(byAgent.status()).as(byAgent.body()).isEqualTo(201);
         String id = byAgent.json().get("id").asText();
         String download = "/api/chat/attachments/" + id;
-        Map<String, String> asOwner = Map.of(ChatRoutes.VISITOR_TOKEN, owner.token());
+        Map<String, String> asOwner = Map.of(Parties.VISITOR_TOKEN, owner.token());
         assertThat(server.client().download(download, asOwner).statusCode()).isEqualTo(404);
 
         // Someone else's upload cannot be sent; the socket stays usable.
@@ -354,7 +354,7 @@ class ChatAttachmentIT {
         assertThat(got.statusCode()).isEqualTo(200);
         assertThat(new String(got.body(), StandardCharsets.ISO_8859_1)).contains("confidential");
         assertThat(server.client()
-                        .download(download, Map.of(ChatRoutes.VISITOR_TOKEN, stranger.token()))
+                        .download(download, Map.of(Parties.VISITOR_TOKEN, stranger.token()))
                         .statusCode())
                 .isEqualTo(404);
         assertThat(server.client().download(download, Map.of()).statusCode()).isEqualTo(401);

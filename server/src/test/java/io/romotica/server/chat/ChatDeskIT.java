@@ -3,6 +3,7 @@ package io.romotica.server.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.romotica.server.realtime.Parties;
 import io.romotica.server.testing.ApiClient;
 import io.romotica.server.testing.SocketProbe;
 import io.romotica.server.testing.TestServer;
@@ -162,7 +163,7 @@ class ChatDeskIT {
                 .upload(
                         "/api/chat/conversations/" + v.conversationId() + "/attachments",
                         "%PDF-1.4\nkimlik\n".getBytes(StandardCharsets.ISO_8859_1),
-                        Map.of(ChatRoutes.VISITOR_TOKEN, v.token(), ChatRoutes.FILE_NAME, "kimlik.pdf"));
+                        Map.of(Parties.VISITOR_TOKEN, v.token(), ChatRoutes.FILE_NAME, "kimlik.pdf"));
         assertThat(up.status()).as(up.body()).isEqualTo(201);
         v.ws().sendText(
                         "{\"type\":\"chat.send\",\"conversationId\":\"" + v.conversationId()
@@ -202,11 +203,7 @@ class ChatDeskIT {
         assertThat(search(admin.client(), "verilerimi")).isEmpty();
         assertThat(admin.client().get("/api/chat/visitors/" + v.id()).status()).isEqualTo(404);
         assertThat(server.client()
-                        .send(
-                                "GET",
-                                "/api/chat/visitor/conversations",
-                                null,
-                                Map.of(ChatRoutes.VISITOR_TOKEN, v.token()))
+                        .send("GET", "/api/chat/visitor/conversations", null, Map.of(Parties.VISITOR_TOKEN, v.token()))
                         .status())
                 .isEqualTo(401);
         assertThat(admin.client()
@@ -245,7 +242,7 @@ class ChatDeskIT {
         Visitor resolved = visitor("Eski", "eski konuşma");
         Visitor open = visitor("Açık", "açık konuşma");
         String uploads = "/api/chat/conversations/" + open.conversationId() + "/attachments";
-        Map<String, String> auth = Map.of(ChatRoutes.VISITOR_TOKEN, open.token(), ChatRoutes.FILE_NAME, "a.txt");
+        Map<String, String> auth = Map.of(Parties.VISITOR_TOKEN, open.token(), ChatRoutes.FILE_NAME, "a.txt");
         var sent = server.client().upload(uploads, "sent file\n".getBytes(StandardCharsets.UTF_8), auth);
         open.ws()
                 .sendText(

@@ -3,6 +3,8 @@ package io.romotica.server.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.romotica.server.realtime.Parties;
+import io.romotica.server.testing.ApiClient;
 import io.romotica.server.testing.SocketProbe;
 import io.romotica.server.testing.TestServer;
 import io.romotica.server.testing.TestServer.Account;
@@ -188,6 +190,106 @@ class ChatIT {
         assertThat(a.probe().next("chat.history").get("messages")).hasSize(1);
     }
 
+    /** A conversation of {@code total} messages: the visitor's first, then the agent's replies (with one note). */
+    private String longConversation(Visitor v, SocketProbe agentProbe, int total, long noteAt) throws Exception {
+        v.send("{\"type\":\"chat.start\",\"clientId\":\"first\",\"text\":\"message 1\"}");
+        String c = v.probe().ack("first").get("conversationId").asText();
+        for (int i = 2; i <= total; i++) {
+            agentWs.sendText(
+                            "{\"type\":\"chat.send\",\"conversationId\":\"" + c + "\",\"clientId\":\"p" + i
+                                    + "\",\"text\":\"message " + i + "\"" + (i == noteAt ? ",\"internal\":true" : "")
+                                    + "}",
+                            true)
+                    .join();
+        }
+        for (int i = 2; i <= total; i++) {
+            assertThat(agentProbe.ack("p" + i).get("seq").asLong()).isEqualTo(i);
+        }
+        return c;
+    }
+
+    private static List<Long> seqs(JsonNode history) {
+        return history.get("messages").findValues("seq").stream()
+                .map(JsonNode::asLong)
+                .toList();
+    }
+
+    @Test
+    void pagingBackFromTheNewestMessageGivesEverySeqExactlyOnce() throws Exception {
+        SocketProbe agentProbe = agentSocket();
+        Visitor v = visitor("Sena");
+        int total = 2 * ChatService.HISTORY_PAGE + 50;
+        String c = longConversation(v, agentProbe, total, 77);
+
+        List<Long> seen = new java.util.ArrayList<>();
+        long before = Long.MAX_VALUE / 2; // above the last seq: the newest page
+        int pages = 0;
+        while (true) {
+            v.send("{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"afterSeq\":0,\"beforeSeq\":" + before
+                    + "}");
+            JsonNode page = v.probe().next("chat.history");
+            pages++;
+            List<Long> got = seqs(page);
+            assertThat(page.get("beforeSeq").asLong()).isEqualTo(before);
+            assertThat(page.get("lastSeq").asLong()).isEqualTo(total);
+            assertThat(got).as("oldest first, no gaps").isSorted();
+            assertThat(got.getLast() - got.getFirst() + 1).isEqualTo(got.size());
+            assertThat(got.getLast()).as("the newest below beforeSeq").isEqualTo(Math.min(before - 1, total));
+            seen.addAll(0, got);
+            if (!page.get("more").asBoolean()) {
+                break;
+            }
+            before = got.getFirst();
+        }
+        assertThat(pages).isEqualTo(3);
+        assertThat(seen).doesNotHaveDuplicates().hasSize(total).isSorted();
+        assertThat(seen.getFirst()).isEqualTo(1);
+        assertThat(seen.getLast()).isEqualTo(total);
+
+        // The visitor's backward pages carry the internal note only as a HIDDEN stand-in.
+        v.send("{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"afterSeq\":70,\"beforeSeq\":80}");
+        JsonNode range = v.probe().next("chat.history");
+        assertThat(seqs(range)).containsExactly(71L, 72L, 73L, 74L, 75L, 76L, 77L, 78L, 79L);
+        assertThat(range.get("more").asBoolean())
+                .as("nothing older inside the range")
+                .isFalse();
+        assertThat(range.get("messages").get(6).get("kind").asText()).isEqualTo("HIDDEN");
+        assertThat(range.get("messages").get(6).get("body").asText()).isEmpty();
+
+        // The resume contract is untouched: after a seq, forward, in pages, no beforeSeq in the answer.
+        v.send("{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"afterSeq\":" + (total - 3) + "}");
+        JsonNode resume = v.probe().next("chat.history");
+        assertThat(seqs(resume)).containsExactly((long) total - 2, (long) total - 1, (long) total);
+        assertThat(resume.get("more").asBoolean()).isFalse();
+        assertThat(resume.get("beforeSeq").isNull()).isTrue();
+    }
+
+    @Test
+    void invalidBeforeSeqGetsAnErrorFrameAndTheSocketStaysUp() throws Exception {
+        Visitor v = visitor("Tuna");
+        v.send("{\"type\":\"chat.start\",\"clientId\":\"b1\",\"text\":\"hi\"}");
+        String c = v.probe().ack("b1").get("conversationId").asText();
+        String[] bad = {
+            "{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"beforeSeq\":0}",
+            "{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"beforeSeq\":-5}",
+            "{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"afterSeq\":4,\"beforeSeq\":4}",
+            "{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"beforeSeq\":\"soon\"}",
+        };
+        for (String frame : bad) {
+            v.send(frame);
+            JsonNode error = v.probe().next("error");
+            assertThat(error.get("code").asText()).as(frame).isEqualTo("INVALID_INPUT");
+        }
+        v.send("{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"beforeSeq\":2}");
+        JsonNode page = v.probe().next("chat.history");
+        assertThat(seqs(page)).containsExactly(1L);
+        assertThat(page.get("more").asBoolean()).isFalse();
+        // Someone else's conversation is as unknown backward as forward.
+        Visitor other = visitor("Umut");
+        other.send("{\"type\":\"chat.sync\",\"conversationId\":\"" + c + "\",\"beforeSeq\":2}");
+        assertThat(other.probe().next("error").get("code").asText()).isEqualTo("NOT_FOUND");
+    }
+
     @Test
     void invalidChatFramesGetErrorFramesAndTheSocketStaysUp() throws Exception {
         Visitor v = visitor("Filiz");
@@ -230,6 +332,124 @@ class ChatIT {
         assertThat(list.code()).isEqualTo("UNAUTHENTICATED");
     }
 
+    private static int handshakeStatus(Runnable open) {
+        try {
+            open.run();
+            throw new AssertionError("the WebSocket upgrade was accepted");
+        } catch (java.util.concurrent.CompletionException e) {
+            return ((java.net.http.WebSocketHandshakeException) e.getCause())
+                    .getResponse()
+                    .statusCode();
+        }
+    }
+
+    private ApiClient.Response conversationsOf(String token) {
+        return server.client().send("GET", "/api/chat/visitor/conversations", null, Map.of("X-Visitor-Token", token));
+    }
+
+    @Test
+    void aReturningVisitorGetsAFreshTokenAndKeepsTheirConversationsWhileAnUnusedTokenExpires() throws Exception {
+        Visitor v = visitor("Zeynep");
+        v.send("{\"type\":\"chat.start\",\"clientId\":\"k1\",\"text\":\"still there?\"}");
+        String conversation = v.probe().ack("k1").get("conversationId").asText();
+        ApiClient.Response early = conversationsOf(v.token());
+        assertThat(early.status()).isEqualTo(200);
+        assertThat(early.headers().firstValue("X-Visitor-Token-Renewed"))
+                .as("a fresh token is kept")
+                .isEmpty();
+
+        // Past a tenth of the 30-day lifetime, the visitor comes back and is handed a fresh token.
+        server.clock().advance(Duration.ofDays(4));
+        ApiClient.Response back = conversationsOf(v.token());
+        assertThat(back.status()).isEqualTo(200);
+        String renewed = back.headers().firstValue("X-Visitor-Token-Renewed").orElseThrow();
+        assertThat(renewed).isNotEqualTo(v.token()).startsWith("v2." + v.id() + ".");
+
+        // 31 days after the first token: that one has expired, the renewed one still opens everything.
+        server.clock().advance(Duration.ofDays(27));
+        ApiClient.Response expired = conversationsOf(v.token());
+        assertThat(expired.status()).isEqualTo(401);
+        assertThat(expired.code()).isEqualTo("VISITOR_TOKEN_EXPIRED");
+        assertThat(server.client()
+                        .send("POST", "/api/rt/tickets", null, Map.of("X-Visitor-Token", v.token()))
+                        .code())
+                .isEqualTo("VISITOR_TOKEN_EXPIRED");
+        assertThat(handshakeStatus(() -> server.client().openVisitorSocket(new SocketProbe(), v.token())))
+                .isEqualTo(401);
+
+        ApiClient.Response kept = conversationsOf(renewed);
+        assertThat(kept.status()).isEqualTo(200);
+        assertThat(kept.json().findValuesAsText("id")).containsExactly(conversation);
+        SocketProbe probe = new SocketProbe();
+        WebSocket ws = server.client().openVisitorSocket(probe, renewed);
+        assertThat(probe.next("hello").get("userId").asText()).isEqualTo(v.id());
+        ws.sendText("{\"type\":\"chat.sync\",\"conversationId\":\"" + conversation + "\",\"afterSeq\":0}", true)
+                .join();
+        assertThat(probe.next("chat.history").get("messages").findValuesAsText("body"))
+                .containsExactly("still there?");
+    }
+
+    @Test
+    void theWebSocketTakesAOneTimeTicketButNeverTheTokenInItsAddress() throws Exception {
+        Visitor v = visitor("Yusuf");
+        String ticket = server.client()
+                .send("POST", "/api/rt/tickets", null, Map.of("X-Visitor-Token", v.token()))
+                .json()
+                .get("ticket")
+                .asText();
+        SocketProbe probe = new SocketProbe();
+        server.client().openTicketSocket(probe, ticket);
+        assertThat(probe.next("hello").get("userId").asText()).isEqualTo(v.id());
+        assertThat(handshakeStatus(() -> server.client().openTicketSocket(new SocketProbe(), ticket)))
+                .as("a ticket opens one connection")
+                .isEqualTo(401);
+        String tokenInAddress = server.baseUrl().replace("https://", "wss://") + "/ws?visitor=" + v.token();
+        assertThat(handshakeStatus(() -> java.net.http.HttpClient.newBuilder()
+                        .sslContext(server.ssl())
+                        .build()
+                        .newWebSocketBuilder()
+                        .buildAsync(java.net.URI.create(tokenInAddress), new SocketProbe())
+                        .join()))
+                .isEqualTo(401);
+    }
+
+    @Test
+    void visitorTokensNeverReachTheLogEvenAtDebugLevel() throws Exception {
+        var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        var romotica = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.romotica");
+        var captured = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        captured.start();
+        ch.qos.logback.classic.Level before = romotica.getLevel();
+        root.addAppender(captured);
+        romotica.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try {
+            Visitor v = visitor("Defne");
+            v.send("{\"type\":\"chat.start\",\"clientId\":\"l1\",\"text\":\"hello\"}");
+            v.probe().ack("l1");
+            conversationsOf(v.token());
+            server.client().send("POST", "/api/rt/tickets", null, Map.of("X-Visitor-Token", v.token()));
+            String forged = v.token().substring(0, v.token().length() - 2) + "AA";
+            conversationsOf(forged);
+            handshakeStatus(() -> server.client().openVisitorSocket(new SocketProbe(), forged));
+            server.clock().advance(Duration.ofDays(31));
+            conversationsOf(v.token());
+            handshakeStatus(() -> server.client().openVisitorSocket(new SocketProbe(), v.token()));
+            assertThat(captured.list).as("something was logged").isNotEmpty();
+            String mac = v.token().substring(v.token().lastIndexOf('.') + 1);
+            String forgedMac = forged.substring(forged.lastIndexOf('.') + 1);
+            for (var event : captured.list) {
+                String line = event.getFormattedMessage()
+                        + (event.getThrowableProxy() == null
+                                ? ""
+                                : ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(event.getThrowableProxy()));
+                assertThat(line).doesNotContain(mac).doesNotContain(forgedMac);
+            }
+        } finally {
+            romotica.setLevel(before);
+            root.detachAppender(captured);
+        }
+    }
+
     @Test
     void typingAndReadReceiptsReachTheOtherSide() throws Exception {
         SocketProbe agentProbe = agentSocket();
@@ -268,7 +488,7 @@ class ChatIT {
         assertThat(inAgentList.get("readSeq").asLong()).isEqualTo(1);
         assertThat(inAgentList.get("peerReadSeq").asLong()).isEqualTo(2);
         JsonNode inVisitorList = server.client()
-                .send("GET", "/api/chat/visitor/conversations", null, Map.of(ChatRoutes.VISITOR_TOKEN, v.token()))
+                .send("GET", "/api/chat/visitor/conversations", null, Map.of(Parties.VISITOR_TOKEN, v.token()))
                 .json()
                 .get(0);
         assertThat(inVisitorList.get("readSeq").asLong()).isEqualTo(2);

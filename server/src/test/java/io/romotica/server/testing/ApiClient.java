@@ -158,15 +158,29 @@ public final class ApiClient {
                 .orElse(null);
     }
 
-    /** Opens {@code /ws} as the visitor holding {@code visitorToken}; frames go to {@code listener}. */
+    /**
+     * Opens {@code /ws} as the visitor holding {@code visitorToken} (sent in {@code X-Visitor-Token}, as
+     * non-browser clients do); frames go to {@code listener}.
+     */
     public WebSocket openVisitorSocket(WebSocket.Listener listener, String visitorToken) {
         return HttpClient.newBuilder()
                 .sslContext(ssl)
                 .build()
                 .newWebSocketBuilder()
+                .header("X-Visitor-Token", visitorToken)
+                .buildAsync(URI.create(baseUrl.replace("https://", "wss://") + "/ws"), listener)
+                .join();
+    }
+
+    /** Opens {@code /ws} with a one-time ticket from {@code POST /api/rt/tickets}, as browsers do. */
+    public WebSocket openTicketSocket(WebSocket.Listener listener, String ticket) {
+        return HttpClient.newBuilder()
+                .sslContext(ssl)
+                .build()
+                .newWebSocketBuilder()
                 .buildAsync(
-                        URI.create(baseUrl.replace("https://", "wss://") + "/ws?visitor="
-                                + java.net.URLEncoder.encode(visitorToken, java.nio.charset.StandardCharsets.UTF_8)),
+                        URI.create(baseUrl.replace("https://", "wss://") + "/ws?ticket="
+                                + java.net.URLEncoder.encode(ticket, java.nio.charset.StandardCharsets.UTF_8)),
                         listener)
                 .join();
     }
