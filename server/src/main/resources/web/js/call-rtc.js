@@ -7,7 +7,9 @@
 // replaces the track on its sender (no renegotiation), and call.control video-on/off, sharing-on/off tell
 // the other side what to show.
 //
-// ICE servers come from GET /api/ice-servers (STUN and TURN with short-lived credentials). The agent
+// ICE servers come from GET /api/ice-servers (STUN and TURN with short-lived credentials);
+// localStorage['romotica.iceRelay'] = '1' keeps a browser on the relay only (its own addresses stay
+// private; support also uses it to test TURN). The agent
 // restarts ICE when the connection fails, stays disconnected for a few seconds, or the browser comes back
 // online; the call survives a signaling reconnect (call.resume after every 'hello'). libwebrtc adapts the
 // bitrate by itself; setQuality caps the video senders. Stats (RTT, loss, bitrate, direct or relayed path)
@@ -21,6 +23,16 @@ const STATS_MS = 2000;
 const DISCONNECTED_RESTART_MS = 3000;
 const CHUNK_MS = 1000;
 const UPLOAD_ATTEMPTS = 6;
+/** localStorage switch: '1' sends media only through the TURN relay (hides this side's addresses). */
+const RELAY_ONLY_KEY = 'romotica.iceRelay';
+
+function relayOnly() {
+  try {
+    return localStorage.getItem(RELAY_ONLY_KEY) === '1';
+  } catch {
+    return false;
+  }
+}
 
 /** Video caps in kbit/s per quality setting (auto: libwebrtc decides alone). */
 export const QUALITIES = {
@@ -74,7 +86,7 @@ export class CallRtc {
     this.screenTrack = null;
     this.closed = false;
     this.lastStats = null;
-    this.pc = new RTCPeerConnection({ iceServers });
+    this.pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: relayOnly() ? 'relay' : 'all' });
     this.pc.addEventListener('icecandidate', (ev) => this.sendCandidate(ev.candidate));
     this.pc.addEventListener('track', (ev) => this.remoteTrack(ev));
     this.pc.addEventListener('iceconnectionstatechange', () => this.iceStateChanged());

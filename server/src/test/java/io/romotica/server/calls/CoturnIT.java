@@ -3,26 +3,17 @@ package io.romotica.server.calls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.romotica.server.testing.FreePorts;
+import io.romotica.server.testing.Coturn;
 import io.romotica.server.testing.StunClient;
 import io.romotica.server.testing.StunClient.Message;
-import io.romotica.server.testing.TestEnvironment;
 import io.romotica.server.testing.TestServer;
 import io.romotica.server.testing.TestServer.Account;
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -39,42 +30,15 @@ class CoturnIT {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final Pattern TURN_URL = Pattern.compile("turn:([0-9.]+):([0-9]+)\\?transport=udp");
 
-    private static Path workDir;
-    private static Process coturn;
+    private static Coturn coturn;
     private static TestServer server;
     private static Account agent;
 
     @BeforeAll
     static void start() throws Exception {
-        Optional<Path> binary = turnserver();
-        TestEnvironment.require("coturn's turnserver binary (apt-get install coturn)", binary.isPresent());
-        workDir = Files.createTempDirectory("romotica-coturn");
-        int port = FreePorts.udpAndTcp();
-        int relayFrom = ThreadLocalRandom.current().nextInt(50_000, 60_000);
-        coturn = new ProcessBuilder(
-                        binary.get().toString(),
-                        "--listening-ip=127.0.0.1",
-                        "--listening-port=" + port,
-                        "--relay-ip=127.0.0.1",
-                        "--min-port=" + relayFrom,
-                        "--max-port=" + (relayFrom + 200),
-                        "--use-auth-secret",
-                        "--static-auth-secret=" + SECRET,
-                        "--realm=romotica",
-                        "--allow-loopback-peers",
-                        "--no-tls",
-                        "--no-dtls",
-                        "--no-cli",
-                        "--log-file=stdout",
-                        "--simple-log",
-                        "--pidfile=" + workDir.resolve("turnserver.pid"),
-                        "--userdb=" + workDir.resolve("turndb"))
-                .redirectErrorStream(true)
-                .redirectOutput(workDir.resolve("turnserver.log").toFile())
-                .start();
-        awaitStun(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        coturn = Coturn.start(SECRET, InetAddress.getLoopbackAddress());
         server = TestServer.builder()
-                .set("turn.urls", "turn:127.0.0.1:" + port + "?transport=udp")
+                .set("turn.urls", coturn.url())
                 .set("turn.secret", SECRET)
                 .set("turn.credential.ttl", "10m")
                 .set("chat.new.visitors.per.minute", "50")
@@ -88,50 +52,12 @@ class CoturnIT {
             server.close();
         }
         if (coturn != null) {
-            coturn.destroy();
-            if (!coturn.waitFor(5, TimeUnit.SECONDS)) {
-                coturn.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
+            coturn.close();
         }
-        if (workDir != null) {
-            try (var files = Files.walk(workDir)) {
-                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
-        }
-    }
-
-    private static Optional<Path> turnserver() {
-        String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin:/usr/local/bin";
-        return Arrays.stream(path.split(File.pathSeparator))
-                .filter(dir -> !dir.isBlank())
-                .map(dir -> Path.of(dir, "turnserver"))
-                .filter(Files::isExecutable)
-                .findFirst();
-    }
-
-    /** Waits until coturn answers a STUN Binding request on {@code address}. */
-    private static void awaitStun(InetSocketAddress address) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        try (StunClient probe = new StunClient(InetAddress.getLoopbackAddress())) {
-            while (System.nanoTime() < deadline) {
-                if (!coturn.isAlive()) {
-                    throw new AssertionError("turnserver exited (" + coturn.exitValue() + "):\n" + coturnLog());
-                }
-                byte[] request = StunClient.bindingRequest(StunClient.newTransactionId(), Map.of(), false);
-                if (probe.exchange(address, request, Duration.ofMillis(200)).isPresent()) {
-                    return;
-                }
-            }
-        }
-        throw new AssertionError("turnserver did not answer STUN within 20 s:\n" + coturnLog());
     }
 
     private static String coturnLog() {
-        try {
-            return Files.readString(workDir.resolve("turnserver.log"));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return coturn.log();
     }
 
     /** The TURN entry of an answer: its coturn address, username and credential. */
