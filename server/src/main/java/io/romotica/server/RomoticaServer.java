@@ -270,6 +270,7 @@ public final class RomoticaServer implements AutoCloseable {
                 clock);
         resources.add(retention);
         retention.start(config.chat().retentionInterval());
+        retention.onErase(recordings::eraseVisitor);
         new ChatDeskRoutes(chat, retention, new CannedReplies(database.jdbi(), audit, ids, clock), router, audit)
                 .register(api);
         new EventStreamRoutes(

@@ -242,14 +242,15 @@ public final class CallRecordings implements AutoCloseable {
         }
     }
 
-    /** Removes the files of every recording of a visitor's calls (before the visitor is erased). */
-    public void eraseVisitor(String visitorId) {
-        jdbi.withHandle(h -> h.createQuery("select r.id, r.blob_key from call_recordings r join calls c"
-                                + " on c.id = r.call_id where c.visitor_id = :v")
-                        .bind("v", visitorId)
-                        .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)})
-                        .list())
-                .forEach(r -> remove(r[0], r[1]));
+    /** Removes every recording of a visitor's calls (before the visitor is erased); returns how many. */
+    public int eraseVisitor(String visitorId) {
+        List<String[]> rows = jdbi.withHandle(h -> h.createQuery("select r.id, r.blob_key from call_recordings r"
+                        + " join calls c on c.id = r.call_id where c.visitor_id = :v")
+                .bind("v", visitorId)
+                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)})
+                .list());
+        rows.forEach(r -> remove(r[0], r[1]));
+        return rows.size();
     }
 
     /** Deletes recordings older than the retention period; returns how many. Audited when any. */

@@ -42,6 +42,8 @@ public final class ChatRetention implements AutoCloseable {
     private final Duration retainResolved;
     private final Duration retainAttachments;
     private final Clock clock;
+    private final List<java.util.function.ToIntFunction<String>> erasers =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private ScheduledExecutorService scheduler;
 
     /** {@code retainResolved}, {@code retainAttachments}: null keeps them. */
@@ -141,6 +143,14 @@ public final class ChatRetention implements AutoCloseable {
         return removed;
     }
 
+    /**
+     * Runs {@code eraser} with the visitor's id before a visitor is erased, for what other features keep of
+     * them (call recordings); it returns how many items it removed, for the audit row.
+     */
+    public void onErase(java.util.function.ToIntFunction<String> eraser) {
+        erasers.add(eraser);
+    }
+
     /** What erasing a contact removed. */
     public record Erased(String visitorId, int conversations, long messages, int attachments) {}
 
@@ -149,17 +159,18 @@ public final class ChatRetention implements AutoCloseable {
      * read marks, attachments and files. Their token stops working at once.
      */
     public Erased eraseVisitor(Principal admin, RequestInfo from, String visitorId) {
+        boolean known = jdbi.withHandle(h -> h.createQuery("select 1 from visitors where id = :v")
+                .bind("v", visitorId)
+                .mapTo(Integer.class)
+                .findOne()
+                .isPresent());
+        if (!known) {
+            throw AppException.notFound("visitor");
+        }
+        int elsewhere = erasers.stream().mapToInt(e -> e.applyAsInt(visitorId)).sum();
         List<String> keys = new ArrayList<>();
         List<String> conversationIds = new ArrayList<>();
         Erased erased = jdbi.inTransaction(h -> {
-            boolean exists = h.createQuery("select 1 from visitors where id = :v")
-                    .bind("v", visitorId)
-                    .mapTo(Integer.class)
-                    .findOne()
-                    .isPresent();
-            if (!exists) {
-                throw AppException.notFound("visitor");
-            }
             int attachments = collectBlobs(
                     h, "a.conversation_id in (select id from conversations where visitor_id = :p)", visitorId, keys);
             long messages = h.createQuery("select count(*) from messages m join conversations c"
@@ -184,7 +195,7 @@ public final class ChatRetention implements AutoCloseable {
                 from,
                 visitorId,
                 erased.conversations() + " conversations, " + erased.messages() + " messages, " + erased.attachments()
-                        + " attachments erased"));
+                        + " attachments, " + elsewhere + " call recordings erased"));
         log.info("visitor {} erased by {}", visitorId, admin.userId());
         broadcaster.toAgentsAndVisitor(visitorId, new ServerFrame.ChatErased(visitorId, conversationIds));
         return erased;

@@ -416,4 +416,46 @@ class CallIT {
                         .get("items"))
                 .hasSize(1);
     }
+
+    @Test
+    void erasingAVisitorRemovesTheirCallsAndRecordingFiles() throws Exception {
+        start("calls.recording", "always");
+        Account ada = server.setupAdmin();
+        ClientSocket agent = ClientSocket.agent(ada.client());
+        Visitor v = server.visitor("Unutulacak");
+        ClientSocket visitor = visitorSocket(v);
+        request(visitor, "e");
+        String id = awaitState(visitor, null, "PENDING").at("/call/id").asText();
+        frame(agent, "call.accept", id);
+        awaitState(visitor, id, "ACCEPTED");
+        Map<String, String> asVisitor = Map.of("X-Visitor-Token", v.token());
+        String rec = server.client()
+                .send("POST", "/api/calls/" + id + "/recordings", Map.of("contentType", "video/webm"), asVisitor)
+                .json()
+                .get("id")
+                .asText();
+        server.client()
+                .upload("PUT", "/api/calls/" + id + "/recordings/" + rec + "?offset=0", new byte[4096], asVisitor);
+        java.nio.file.Path recordings = server.dataDir().resolve("recordings");
+        assertThat(countFiles(recordings)).isEqualTo(1);
+
+        var erased = ada.client().post("/api/chat/visitors/" + v.id() + "/erase", null);
+        assertThat(erased.status()).as(erased.body()).isEqualTo(200);
+
+        assertThat(countFiles(recordings)).isZero();
+        assertThat(ada.client().get("/api/calls").json()).isEmpty();
+        JsonNode audit = ada.client()
+                .get("/api/admin/audit?type=CHAT_CONTACT_ERASED")
+                .json()
+                .get("items");
+        assertThat(audit.get(0).get("details").asText()).contains("1 call recordings erased");
+    }
+
+    private static long countFiles(java.nio.file.Path dir) throws java.io.IOException {
+        try (var files = java.nio.file.Files.walk(dir)) {
+            return files.filter(java.nio.file.Files::isRegularFile)
+                    .filter(f -> !f.getParent().getFileName().toString().equals("incoming"))
+                    .count();
+        }
+    }
 }
