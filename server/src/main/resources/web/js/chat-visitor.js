@@ -23,6 +23,8 @@ const IDENTITY_KEY = 'romotica.visitor';
 const OUTBOX_KEY = 'romotica.visitor.outbox';
 /** The conversation open in this tab (sessionStorage), so a reload stays in it. */
 const OPEN_KEY = 'romotica.visitor.open';
+/** Why this tab's identity was just forgotten (sessionStorage), so the notice survives a reload. */
+const GONE_KEY = 'romotica.visitor.gone';
 const PHONE = /^\+?[0-9 ()-]{4,40}$/;
 /** Codes that mean the stored identity is of no use any more. */
 const IDENTITY_GONE = new Set(['UNAUTHENTICATED', 'VISITOR_TOKEN_EXPIRED']);
@@ -87,9 +89,13 @@ function takeRenewedToken(sentToken, renewed) {
   writeStorage(localStorage, IDENTITY_KEY, identity);
 }
 
-/** The stored identity was refused: forget it and ask for a name again (saying why when it expired). */
+/**
+ * The stored identity was refused: forget it and ask for a name again (saying why when it expired). The
+ * reason is kept for this tab, so a reload right after still says it.
+ */
 function identityGone(code) {
   forget();
+  writeStorage(sessionStorage, GONE_KEY, code);
   renderWelcome({ again: true, expired: code === 'VISITOR_TOKEN_EXPIRED' });
 }
 
@@ -573,8 +579,10 @@ async function start() {
   document.addEventListener('visibilitychange', visibilityChanged);
   window.addEventListener('focus', visibilityChanged);
   identity = loadIdentity();
+  const gone = sessionStorage.getItem(GONE_KEY);
+  writeStorage(sessionStorage, GONE_KEY, null);
   if (identity) await startSession();
-  else renderWelcome();
+  else renderWelcome({ again: gone !== null, expired: gone === 'VISITOR_TOKEN_EXPIRED' });
 }
 
 start();
