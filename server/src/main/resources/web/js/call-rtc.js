@@ -12,8 +12,8 @@
 // private; support also uses it to test TURN). The agent
 // restarts ICE when the connection fails, stays disconnected for a few seconds, or the browser comes back
 // online; the call survives a signaling reconnect (call.resume after every 'hello'). libwebrtc adapts the
-// bitrate by itself; setQuality caps the video senders. Stats (RTT, loss, bitrate, direct or relayed path)
-// are read every two seconds.
+// bitrate by itself; setQuality caps the video senders. Stats (RTT, loss, bitrate, direct or relayed path,
+// the other side's sound level) are read every two seconds.
 //
 // CallRecorder records one side's outgoing media with MediaRecorder and uploads a chunk about every second
 // at an explicit offset (PUT /api/calls/{id}/recordings/{rid}?offset=N), retrying a failed chunk, so the
@@ -317,11 +317,17 @@ export class CallRtc {
     let received = 0;
     let lost = 0;
     let packets = 0;
+    let energy = 0;
+    let samples = 0;
     report.forEach((s) => {
       if (s.type === 'transport' && s.selectedCandidatePairId) pair = report.get(s.selectedCandidatePairId) || pair;
       if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded' && !pair) pair = s;
       if (s.type === 'outbound-rtp') sent += s.bytesSent || 0;
       if (s.type === 'inbound-rtp') {
+        if (s.kind === 'audio') {
+          energy += s.totalAudioEnergy || 0;
+          samples += s.totalSamplesDuration || 0;
+        }
         received += s.bytesReceived || 0;
         lost += Math.max(0, s.packetsLost || 0);
         packets += s.packetsReceived || 0;
@@ -329,8 +335,11 @@ export class CallRtc {
     });
     const now = performance.now();
     const prev = this.lastStats;
-    this.lastStats = { now, sent, received, lost, packets };
+    this.lastStats = { now, sent, received, lost, packets, energy, samples };
     if (!prev) return;
+    // The other side's sound over the last interval: root mean square level (0–1) from the audio energy.
+    const heard = samples - prev.samples;
+    const level = heard > 0 ? Math.sqrt(Math.max(0, energy - prev.energy) / heard) : null;
     const seconds = (now - prev.now) / 1000;
     const newPackets = packets - prev.packets + (lost - prev.lost);
     const local = pair && report.get(pair.localCandidateId);
@@ -342,6 +351,8 @@ export class CallRtc {
       sendKbps: Math.round(((sent - prev.sent) * 8) / 1000 / seconds),
       recvKbps: Math.round(((received - prev.received) * 8) / 1000 / seconds),
       path: pair ? (relayed ? 'relay' : 'direct') : null,
+      receivedBytes: received,
+      remoteAudioLevel: level,
     });
   }
 

@@ -8,6 +8,9 @@ import { h, icon, setText } from './dom.js';
 import { t } from './i18n.js';
 import { QUALITIES } from './call-rtc.js';
 
+/** Remote sound level (0–1, getStats audioLevel) above which the other side counts as speaking. */
+const SPEAKING_LEVEL = 0.02;
+
 /** A toggle button with an icon and a translated label; aria-pressed tells its state. */
 function toggle(id, iconName, key) {
   return h('button', { type: 'button', id, class: 'btn btn-secondary btn-small call-toggle', 'aria-pressed': 'false' },
@@ -202,6 +205,11 @@ export function createCallStage({ peerName, onHangup, extra = [] }) {
       if (s.path) parts.push(t(`call.stats.path.${s.path}`));
       quality.textContent = parts.join(' · ');
       quality.dataset.path = s.path || '';
+      quality.dataset.receivedBytes = String(s.receivedBytes);
+      // The other side speaking (their microphone open and not silent) lights the avatar up.
+      const level = s.remoteAudioLevel === null ? 0 : s.remoteAudioLevel;
+      quality.dataset.remoteAudioLevel = String(level);
+      avatar.classList.toggle('is-speaking', level > SPEAKING_LEVEL);
     },
     localChanged() {
       renderVideos();

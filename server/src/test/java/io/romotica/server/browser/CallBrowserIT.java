@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.romotica.server.testing.Browser;
+import io.romotica.server.testing.TestEnvironment;
 import io.romotica.server.testing.TestServer;
 import io.romotica.server.testing.TestServer.Account;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -55,12 +58,53 @@ class CallBrowserIT {
         return visitor;
     }
 
+    /** Bytes this side received over the call so far (getStats inbound-rtp, as the stage shows them). */
+    private static long receivedBytes(Browser b) {
+        Object v = b.js("return document.getElementById('call-quality').dataset.receivedBytes || '0';");
+        return Long.parseLong(String.valueOf(v));
+    }
+
+    /** The other side's sound level (RMS, 0–1) over the last stats interval. */
+    private static double remoteLevel(Browser b) {
+        Object v = b.js("return document.getElementById('call-quality').dataset.remoteAudioLevel || '0';");
+        return Double.parseDouble(String.valueOf(v));
+    }
+
+    /** The streams ffprobe finds in a file, as "codec_type:codec_name" (ffmpeg's ffprobe, Debian package ffmpeg). */
+    private static java.util.List<String> probe(byte[] media) throws Exception {
+        Path ffprobe = Path.of("/usr/bin/ffprobe");
+        TestEnvironment.require("ffprobe (apt-get install ffmpeg)", Files.isExecutable(ffprobe));
+        Path file = Files.createTempFile("recording", ".webm");
+        try {
+            Files.write(file, media);
+            Process p = new ProcessBuilder(
+                            ffprobe.toString(),
+                            "-v",
+                            "error",
+                            "-show_entries",
+                            "stream=codec_type,codec_name",
+                            "-of",
+                            "csv=p=0",
+                            file.toString())
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as("ffprobe: " + out).isZero();
+            return out.lines()
+                    .map(l -> l.split(",")[1] + ":" + l.split(",")[0])
+                    .sorted()
+                    .toList();
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
     private static void awaitConnected(Browser b) {
         b.visible("#call-stage[data-connection='connected']");
     }
 
     @Test
-    void aVisitorCallsTheAgentAnswersAndBothSidesAreConnectedAndRecorded() {
+    void aVisitorCallsTheAgentAnswersAndBothSidesAreConnectedAndRecorded() throws Exception {
         Browser agent = agentOnCalls();
         Browser visitor = visitorOnChat("Arayan Ziyaretçi");
 
@@ -83,7 +127,15 @@ class CallBrowserIT {
                     () -> b.js("const a = document.getElementById('call-remote-audio');"
                             + " return !!a.srcObject && a.srcObject.getAudioTracks()[0].readyState === 'live';"));
             b.await("the path shown as direct", () -> b.present("#call-quality[data-path='direct']"));
+            b.await("media bytes received (getStats)", () -> receivedBytes(b) > 10_000);
         }
+
+        // The agent hears the visitor; the visitor mutes and the agent hears silence; unmuted, sound again.
+        agent.await("the visitor's sound at the agent", () -> remoteLevel(agent) > 0.01);
+        visitor.click("#call-mic");
+        agent.await("silence at the agent after the visitor muted", () -> remoteLevel(agent) < 0.001);
+        visitor.click("#call-mic");
+        agent.await("the visitor's sound back", () -> remoteLevel(agent) > 0.01);
 
         // The visitor switches the camera on: the agent sees the picture.
         visitor.click("#call-camera");
@@ -116,12 +168,14 @@ class CallBrowserIT {
                     && recs.get(1).get("size").asLong() > 2000;
         });
 
+        server.clock().advance(Duration.ofSeconds(7));
         agent.click("#call-hangup");
         visitor.visible("#call-ended");
         agent.visible("#call-ended");
 
         JsonNode call = admin.client().get("/api/calls").json().get(0);
         assertThat(call.at("/call/status").asText()).isEqualTo("ENDED");
+        assertThat(call.get("durationSeconds").asLong()).isEqualTo(7);
         assertThat(call.at("/call/endReason").asText()).isEqualTo("hangup-agent");
         JsonNode recordings = call.get("recordings");
         // The agent's side in one piece; the visitor's in two: sound only, then sound and camera.
@@ -133,9 +187,13 @@ class CallBrowserIT {
             assertThat(media.statusCode()).isEqualTo(200);
             byte[] body = media.body();
             assertThat(body.length).isGreaterThan(2000);
-            // Every WebM file starts with the EBML magic number.
-            assertThat(new byte[] {body[0], body[1], body[2], body[3]})
-                    .isEqualTo(new byte[] {0x1A, 0x45, (byte) 0xDF, (byte) 0xA3});
+            // A valid WebM as ffprobe reads it: Opus sound, and VP8 pictures in the camera segment.
+            java.util.List<String> streams = probe(body);
+            if (rec.get("contentType").asText().equals("video/webm")) {
+                assertThat(streams).containsExactly("audio:opus", "video:vp8");
+            } else {
+                assertThat(streams).containsExactly("audio:opus");
+            }
         }
 
         // The recordings play in the console's history.
