@@ -84,6 +84,9 @@ public sealed interface CallFrame extends ClientFrame {
                 case "offer", "answer" -> {
                     FrameValidation.required("sdp", sdp);
                     FrameValidation.maxLength("sdp", sdp, MAX_SDP);
+                    if (!sdp.startsWith("v=0")) {
+                        throw new FrameException(FrameException.INVALID_INPUT, "sdp must be a session description");
+                    }
                     candidate = null;
                     sdpMid = null;
                     sdpMLineIndex = null;

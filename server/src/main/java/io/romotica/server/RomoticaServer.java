@@ -224,7 +224,10 @@ public final class RomoticaServer implements AutoCloseable {
         calls.onRecordingClosed(recordings::finishAll);
         FrameDispatcher dispatcher = new FrameDispatcher(
                 new ChatSocket(chat, messageLimiter, addressMessageLimiter, conversationLimiter),
-                new CallSocket(calls, conversationLimiter),
+                new CallSocket(
+                        calls,
+                        conversationLimiter,
+                        RateLimiter.local(config.calls().signalsPerMinute())),
                 presence,
                 codec,
                 clock);

@@ -7,14 +7,24 @@ import io.romotica.server.realtime.Connection;
 import io.romotica.server.realtime.FrameHandler;
 import io.romotica.server.realtime.Party;
 
-/** The call frame family on the socket; a visitor's call requests are rate-limited per visitor and address. */
+/**
+ * The call frame family on the socket. A visitor's call requests are rate-limited per visitor and address;
+ * signaling and controls per connection, so a flooding client gets RATE_LIMITED error frames and its peer
+ * nothing more.
+ */
 public final class CallSocket implements FrameHandler<CallFrame> {
     private final CallService calls;
     private final RateLimiter requests;
+    private final RateLimiter signals;
 
-    public CallSocket(CallService calls, RateLimiter requests) {
+    /**
+     * @param requests call requests per visitor and per address
+     * @param signals signaling and control frames per connection
+     */
+    public CallSocket(CallService calls, RateLimiter requests, RateLimiter signals) {
         this.calls = calls;
         this.requests = requests;
+        this.signals = signals;
     }
 
     @Override
@@ -22,8 +32,8 @@ public final class CallSocket implements FrameHandler<CallFrame> {
         switch (frame) {
             case CallFrame.Request request -> {
                 if (from.party() instanceof Party.Visitor v) {
-                    take("call-visitor:" + v.id());
-                    take("call-ip:" + from.address());
+                    take(requests, "call-visitor:" + v.id());
+                    take(requests, "call-ip:" + from.address());
                 }
                 calls.request(from, request);
             }
@@ -32,14 +42,20 @@ public final class CallSocket implements FrameHandler<CallFrame> {
             case CallFrame.Reject reject -> calls.reject(from, reject);
             case CallFrame.Hangup hangup -> calls.hangup(from, hangup);
             case CallFrame.Resume resume -> calls.resume(from, resume);
-            case CallFrame.Signal signal -> calls.signal(from, signal);
-            case CallFrame.Control control -> calls.control(from, control);
+            case CallFrame.Signal signal -> {
+                take(signals, from.id());
+                calls.signal(from, signal);
+            }
+            case CallFrame.Control control -> {
+                take(signals, from.id());
+                calls.control(from, control);
+            }
             case CallFrame.Transfer transfer -> calls.transfer(from, transfer);
         }
     }
 
-    private void take(String key) {
-        requests.tryAcquire(key).ifPresent(wait -> {
+    private static void take(RateLimiter limiter, String key) {
+        limiter.tryAcquire(key).ifPresent(wait -> {
             throw AppException.rateLimited(wait);
         });
     }

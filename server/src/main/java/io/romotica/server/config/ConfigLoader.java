@@ -177,7 +177,8 @@ public final class ConfigLoader {
                         .map(Path::of)
                         .orElse(dataDir.resolve("recordings")),
                 longIn("calls.recording.max.bytes", 1024 * 1024, 1L << 40),
-                optional("calls.retention.recordings") == null ? null : duration("calls.retention.recordings"));
+                optional("calls.retention.recordings") == null ? null : duration("calls.retention.recordings"),
+                intIn("calls.signals.per.minute", 60, 1_000_000));
         return new ServerConfig(dataDir, http, tls, db, redis, secretKey, logFormat, auth, chat, calls, ops, ice());
     }
 

@@ -94,7 +94,8 @@ public record ServerConfig(
             String recording,
             Path recordingsDir,
             long recordingMaxBytes,
-            Duration retainRecordings) {}
+            Duration retainRecordings,
+            int signalsPerMinute) {}
 
     /** Health and metrics. */
     public record Ops(long minFreeDiskBytes, Secret metricsToken) {}

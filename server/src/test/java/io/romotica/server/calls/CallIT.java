@@ -101,7 +101,7 @@ class CallIT {
         assertThat(candidate.get("sdpMLineIndex").asInt()).isZero();
 
         // A third party can neither send into the call nor hear its signaling.
-        boraSocket.send("{\"type\":\"call.signal\",\"callId\":\"" + callId + "\",\"kind\":\"offer\",\"sdp\":\"x\"}");
+        boraSocket.send("{\"type\":\"call.signal\",\"callId\":\"" + callId + "\",\"kind\":\"offer\",\"sdp\":\"v=0\"}");
         assertThat(errorFor(boraSocket, callId).get("code").asText()).isEqualTo("NOT_FOUND");
         assertThatThrownBy(() -> boraSocket
                         .probe()
@@ -260,6 +260,8 @@ class CallIT {
         assertThat(caller.error().get("code").asText()).isEqualTo("INVALID_INPUT");
         caller.send("{\"type\":\"call.signal\",\"callId\":\"abc\",\"kind\":\"offer\",\"sdp\":\"" + "x".repeat(40_000)
                 + "\"}");
+        assertThat(caller.error().get("code").asText()).isEqualTo("INVALID_INPUT");
+        caller.send("{\"type\":\"call.signal\",\"callId\":\"abc\",\"kind\":\"answer\",\"sdp\":\"<html>\"}");
         assertThat(caller.error().get("code").asText()).isEqualTo("INVALID_INPUT");
         caller.send("{\"type\":\"call.request\",\"clientId\":\"../etc\"}");
         assertThat(caller.error().get("code").asText()).isEqualTo("INVALID_INPUT");
@@ -449,6 +451,69 @@ class CallIT {
                 .json()
                 .get("items");
         assertThat(audit.get(0).get("details").asText()).contains("1 call recordings erased");
+    }
+
+    @Test
+    void aFloodOfSignalingIsRefusedAndTheCallGoesOn() throws Exception {
+        start("calls.signals.per.minute", "60");
+        Account ada = server.setupAdmin();
+        ClientSocket agent = ClientSocket.agent(ada.client());
+        ClientSocket visitor = visitorSocket(server.visitor("Taşkın"));
+        request(visitor, "f");
+        String id = awaitState(visitor, null, "PENDING").at("/call/id").asText();
+        frame(agent, "call.accept", id);
+        awaitState(visitor, id, "ACCEPTED");
+
+        for (int i = 0; i < 80; i++) {
+            visitor.send("{\"type\":\"call.signal\",\"callId\":\"" + id + "\",\"kind\":\"candidate\","
+                    + "\"candidate\":\"candidate:" + i + " 1 udp 1 10.0.0.2 5000 typ host\"}");
+        }
+        JsonNode refused = errorFor(visitor, id);
+        assertThat(refused.get("code").asText()).isEqualTo("RATE_LIMITED");
+        int relayed = 0;
+        try {
+            while (true) {
+                agent.probe().next(f -> f.path("type").asText().equals("call.signal"), Duration.ofSeconds(2));
+                relayed++;
+            }
+        } catch (AssertionError noMore) {
+            // all that got through has arrived
+        }
+        assertThat(relayed).isBetween(55, 65);
+        visitor.send("{\"type\":\"ping\",\"ref\":\"after-flood\"}");
+        assertThat(visitor.next("pong", f -> f.path("ref").asText().equals("after-flood")))
+                .isNotNull();
+        frame(agent, "call.hangup", id);
+        assertThat(awaitState(visitor, id, "ENDED")).isNotNull();
+    }
+
+    @Test
+    void anAgentsOwnDailyLimitLeavesTheCallToColleagues() throws Exception {
+        start("calls.daily.limit", "0", "calls.daily.limit.per.agent", "1");
+        Account ada = server.setupAdmin();
+        Account bora = server.createAgent(ada, "bora@example.com", "Bora");
+        ClientSocket adaSocket = ClientSocket.agent(ada.client());
+        ClientSocket boraSocket = ClientSocket.agent(bora.client());
+        ClientSocket first = visitorSocket(server.visitor("Bir"));
+        request(first, "p1");
+        String one = awaitState(first, null, "PENDING").at("/call/id").asText();
+        frame(adaSocket, "call.accept", one);
+        awaitState(first, one, "ACCEPTED");
+        frame(adaSocket, "call.hangup", one);
+        awaitState(first, one, "ENDED");
+
+        ClientSocket second = visitorSocket(server.visitor("İki"));
+        request(second, "p2");
+        String two = awaitState(second, null, "PENDING").at("/call/id").asText();
+        frame(adaSocket, "call.accept", two);
+        assertThat(errorFor(adaSocket, two).get("code").asText()).isEqualTo("DAILY_LIMIT_REACHED");
+        frame(boraSocket, "call.accept", two);
+        assertThat(awaitState(second, two, "ACCEPTED").at("/call/agentName").asText())
+                .isEqualTo("Bora");
+        JsonNode limits = ada.client().get("/api/calls/limits").json();
+        assertThat(limits.get("agentLimit").asInt()).isEqualTo(1);
+        assertThat(limits.get("agentToday").asInt()).isEqualTo(1);
+        assertThat(limits.get("teamToday").asInt()).isEqualTo(2);
     }
 
     private static long countFiles(java.nio.file.Path dir) throws java.io.IOException {
