@@ -109,12 +109,35 @@ export function createVisitorCalls({ socket, token, conversationId, fetchActive,
   function renderWaiting(frame) {
     const c = frame.call;
     const cancel = actionButton('call-cancel', 'call.cancel', 'btn-secondary', () => hangup());
+    const camera = h('input', { type: 'checkbox', id: 'call-with-camera', props: { checked: Boolean(local && local.getVideoTracks().length) } });
+    camera.addEventListener('change', () => chooseCamera(camera));
     show(
       h('p', { class: 'call-title', id: 'call-waiting', t: 'call.waiting' }),
       frame.position ? h('p', { class: 'call-line', id: 'call-position', t: 'call.position', targs: { position: frame.position } }) : null,
       frame.estimatedWaitSeconds ? h('p', { class: 'call-line muted', text: waitText(frame.estimatedWaitSeconds) }) : null,
       recordingNotice(c),
+      h('label', { class: 'call-check' }, camera, h('span', { t: 'call.withCamera' })),
       h('div', { class: 'btn-row' }, cancel));
+  }
+
+  /**
+   * While waiting: the camera goes on as soon as an agent answers. It is opened now (the browser may ask),
+   * so the call starts without a pause when the agent answers.
+   */
+  async function chooseCamera(box) {
+    if (!local) return;
+    const current = local.getVideoTracks()[0];
+    if (!box.checked && current) {
+      current.stop();
+      local.removeTrack(current);
+    } else if (box.checked && !current) {
+      try {
+        const cam = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } } });
+        if (local) local.addTrack(cam.getVideoTracks()[0]);
+      } catch {
+        box.checked = false;
+      }
+    }
   }
 
   function renderRinging(c) {

@@ -18,6 +18,7 @@ import { CallSession } from './call-session.js';
 const ENDED = new Set(['REJECTED', 'MISSED', 'CANCELLED', 'ENDED']);
 const RING_EVERY_MS = 2500;
 const MUTE_KEY = 'romotica.chat.mute';
+const CAMERA_KEY = 'romotica.calls.camera';
 const HISTORY_PAGE = 50;
 const STATUSES = ['PENDING', 'RINGING', 'ACCEPTED', 'REJECTED', 'MISSED', 'CANCELLED', 'ENDED'];
 
@@ -214,8 +215,17 @@ function refresh() {
 
 // --- taking, making and holding a call ---
 
+/** Whether this agent answers with the camera on (a choice in the Calls pane, kept in this browser). */
+function answerWithCamera() {
+  try {
+    return localStorage.getItem(CAMERA_KEY) === '1';
+  } catch {
+    return false;
+  }
+}
+
 async function takeMedia() {
-  if (!store.local) store.local = await openLocalMedia(false);
+  if (!store.local) store.local = await openLocalMedia(answerWithCamera());
   return store.local;
 }
 
@@ -372,6 +382,14 @@ export function renderCalls(container) {
     h('div', { class: 'empty-icon' }, icon('calls')),
     h('h2', { class: 'empty-title', t: 'pane.calls.emptyTitle' }),
     h('p', { class: 'empty-text', t: 'pane.calls.emptyText' }));
+  const camera = h('input', { type: 'checkbox', id: 'calls-answer-camera', props: { checked: answerWithCamera() } });
+  camera.addEventListener('change', () => {
+    try {
+      localStorage.setItem(CAMERA_KEY, camera.checked ? '1' : '0');
+    } catch {
+      // storage blocked: the choice lasts for this page
+    }
+  });
   const policy = store.user.role === 'ADMIN' ? policyControl() : null;
   const history = historySection();
   container.append(
@@ -380,6 +398,7 @@ export function renderCalls(container) {
       limits),
     h('section', { class: 'card calls-section', 'aria-labelledby': 'calls-queue-h' },
       h('h2', { id: 'calls-queue-h', class: 'card-title', t: 'calls.queue' }),
+      h('label', { class: 'call-check' }, camera, h('span', { t: 'calls.answerCamera' })),
       queue, queueEmpty),
     policy,
     history.root);
