@@ -7,6 +7,7 @@ import io.romotica.server.auth.AuthService;
 import io.romotica.server.bus.EventBus;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -20,13 +21,19 @@ import java.util.function.Consumer;
 public final class Connections {
     private final Presence presence;
     private final Map<String, LiveConnection> open = new ConcurrentHashMap<>();
+    /** The agents' connections, and each visitor's, so a fan-out touches only its receivers. */
+    private final Set<LiveConnection> agents = ConcurrentHashMap.newKeySet();
+
+    private final Map<String, Set<LiveConnection>> byVisitor = new ConcurrentHashMap<>();
     private final List<Consumer<Connection>> closeListeners = new CopyOnWriteArrayList<>();
 
     public Connections(EventBus bus, Presence presence, MeterRegistry meters) {
         this.presence = presence;
         presence.deliverTo(
-                frame -> toLocal(frame, c -> c.party() instanceof Party.Agent),
-                frame -> toLocal(frame, c -> c.party() instanceof Party.Visitor));
+                frame -> toLocal(frame, agents),
+                frame -> toLocal(
+                        frame,
+                        () -> byVisitor.values().stream().flatMap(Set::stream).iterator()));
         Gauge.builder("romotica.websocket.connections", () -> count("websocket"))
                 .description("Open WebSocket connections on this node")
                 .register(meters);
@@ -48,6 +55,15 @@ public final class Connections {
     /** A connection has said {@code hello}: from now on it gets fan-out frames. */
     void opened(LiveConnection c) {
         open.put(c.id(), c);
+        switch (c.party()) {
+            case Party.Agent a -> agents.add(c);
+            case Party.Visitor v ->
+                byVisitor.compute(v.id(), (k, set) -> {
+                    Set<LiveConnection> mine = set == null ? ConcurrentHashMap.newKeySet() : set;
+                    mine.add(c);
+                    return mine;
+                });
+        }
         presence.greet(c);
         presence.connected(c.id(), c.party());
     }
@@ -55,6 +71,14 @@ public final class Connections {
     /** A connection is gone (either side closed it); calling this twice is harmless. */
     void closed(LiveConnection c) {
         if (open.remove(c.id(), c)) {
+            switch (c.party()) {
+                case Party.Agent a -> agents.remove(c);
+                case Party.Visitor v ->
+                    byVisitor.computeIfPresent(v.id(), (k, set) -> {
+                        set.remove(c);
+                        return set.isEmpty() ? null : set;
+                    });
+            }
             presence.disconnected(c.id(), c.party());
             closeListeners.forEach(l -> l.accept(c));
         }
@@ -74,15 +98,13 @@ public final class Connections {
         }
     }
 
-    private void toLocal(ServerFrame frame, java.util.function.Predicate<LiveConnection> to) {
+    private static void toLocal(ServerFrame frame, Iterable<LiveConnection> to) {
         String encoded = null;
-        for (LiveConnection c : open.values()) {
-            if (to.test(c)) {
-                if (encoded == null) {
-                    encoded = c.codec.encode(frame);
-                }
-                c.sendEncoded(encoded);
+        for (LiveConnection c : to) {
+            if (encoded == null) {
+                encoded = c.codec.encode(frame);
             }
+            c.sendEncoded(encoded);
         }
     }
 
@@ -92,7 +114,7 @@ public final class Connections {
     }
 
     private void toAllAgents(String encodedFrame) {
-        open.values().stream().filter(c -> c.party() instanceof Party.Agent).forEach(c -> c.sendEncoded(encodedFrame));
+        agents.forEach(c -> c.sendEncoded(encodedFrame));
     }
 
     /** Payload: visitor id, newline, encoded frame; goes to all agents and that visitor's connections. */
@@ -100,10 +122,11 @@ public final class Connections {
         int nl = payload.indexOf('\n');
         String visitorId = payload.substring(0, nl);
         String frame = payload.substring(nl + 1);
-        open.values().stream()
-                .filter(c -> c.party() instanceof Party.Agent
-                        || c.party() instanceof Party.Visitor v && v.id().equals(visitorId))
-                .forEach(c -> c.sendEncoded(frame));
+        agents.forEach(c -> c.sendEncoded(frame));
+        Set<LiveConnection> visitor = byVisitor.get(visitorId);
+        if (visitor != null) {
+            visitor.forEach(c -> c.sendEncoded(frame));
+        }
     }
 
     private void closeSession(String sessionId) {
