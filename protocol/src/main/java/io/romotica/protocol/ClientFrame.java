@@ -5,4 +5,4 @@ package io.romotica.protocol;
  * (system now; chat, call and remote-session signaling later), so {@link FrameCodec} finds every type
  * through the permitted subclasses and a feature's dispatcher can switch exhaustively over its family.
  */
-public sealed interface ClientFrame permits SystemFrame, ChatFrame, CallFrame {}
+public sealed interface ClientFrame permits SystemFrame, ChatFrame, CallFrame, RemoteFrame {}

@@ -34,6 +34,9 @@ public sealed interface ServerFrame {
     @JsonTypeName("presence")
     record Presence(String userId, String name, String status) implements ServerFrame {}
 
+    /** Remote-desktop frames; their records live in {@link RemoteEvent}. */
+    sealed interface Remote extends ServerFrame permits RemoteEvent {}
+
     /** The server is about to close this connection (revoked session, shutdown); {@code reason} is a code. */
     @JsonTypeName("bye")
     record Bye(String reason) implements ServerFrame {}

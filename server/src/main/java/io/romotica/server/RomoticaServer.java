@@ -58,6 +58,8 @@ import io.romotica.server.realtime.Parties;
 import io.romotica.server.realtime.Presence;
 import io.romotica.server.realtime.RealtimeSocket;
 import io.romotica.server.realtime.StreamTokens;
+import io.romotica.server.remote.RemoteService;
+import io.romotica.server.remote.RemoteSocket;
 import io.romotica.server.settings.SettingsRoutes;
 import io.romotica.server.settings.SettingsService;
 import io.romotica.server.storage.BlobStore;
@@ -89,6 +91,7 @@ public final class RomoticaServer implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private WebServer web;
     private Connections connections;
+    private RemoteSocket remoteSocket;
     private AccountService accounts;
     private Database database;
     private StunResponder stun;
@@ -222,12 +225,41 @@ public final class RomoticaServer implements AutoCloseable {
         resources.add(recordings);
         recordings.start(config.chat().retentionInterval());
         calls.onRecordingClosed(recordings::finishAll);
+        if (config.ice().stunPort() != 0) {
+            stun = StunResponder.start(config.http().host(), config.ice().stunPort());
+            resources.add(stun);
+        }
+        IceServers iceServers =
+                new IceServers(config.ice(), config.http().publicUrl(), stun == null ? 0 : stun.port(), clock);
+        int remotePerMinute = config.remote().connectsPerMinute();
+        RemoteService remote = new RemoteService(
+                database.jdbi(),
+                bus,
+                broadcaster,
+                codec,
+                attempts,
+                redis.map(r -> RateLimiter.redis(r, "remote", remotePerMinute))
+                        .orElseGet(() -> RateLimiter.local(remotePerMinute)),
+                iceServers,
+                audit,
+                config.remote(),
+                ids,
+                clock);
+        connections.onClosed(c -> remote.disconnected(c.id()));
+        remoteSocket = new RemoteSocket(
+                remote,
+                codec,
+                ids,
+                clock,
+                ctx -> ClientAddress.resolve(
+                        ctx.ip(), ctx.header("X-Forwarded-For"), config.http().trustedProxies()));
         FrameDispatcher dispatcher = new FrameDispatcher(
                 new ChatSocket(chat, messageLimiter, addressMessageLimiter, conversationLimiter),
                 new CallSocket(
                         calls,
                         conversationLimiter,
                         RateLimiter.local(config.calls().signalsPerMinute())),
+                remoteSocket,
                 presence,
                 codec,
                 clock);
@@ -297,13 +329,9 @@ public final class RomoticaServer implements AutoCloseable {
                         parties,
                         audit)
                 .register(api);
-        if (config.ice().stunPort() != 0) {
-            stun = StunResponder.start(config.http().host(), config.ice().stunPort());
-            resources.add(stun);
-        }
         int icePerMinute = config.ice().requestsPerMinute();
         new IceRoutes(
-                        new IceServers(config.ice(), config.http().publicUrl(), stun == null ? 0 : stun.port(), clock),
+                        iceServers,
                         parties,
                         redis.map(r -> RateLimiter.redis(r, "ice-servers", icePerMinute))
                                 .orElseGet(() -> RateLimiter.local(icePerMinute)))
@@ -317,6 +345,7 @@ public final class RomoticaServer implements AutoCloseable {
                 auth,
                 authLimiter,
                 socket,
+                remoteSocket::register,
                 meters,
                 version());
     }
@@ -384,7 +413,10 @@ public final class RomoticaServer implements AutoCloseable {
      */
     public void stop() {
         log.info("stopping: draining connections");
-        web.stop(connections::closeAll);
+        web.stop(() -> {
+            connections.closeAll();
+            remoteSocket.closeAll();
+        });
         closeResources();
         log.info("stopped");
     }

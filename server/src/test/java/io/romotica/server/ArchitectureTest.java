@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /** Dependencies point one way: web → features → storage/bus/common/config; protocol depends on nothing of ours. */
 class ArchitectureTest {
     private static final String ROOT = "io.romotica.server";
-    private static final String[] FEATURES = {"auth", "audit", "calls", "chat", "ops", "realtime", "settings"};
+    private static final String[] FEATURES = {"auth", "audit", "calls", "chat", "ops", "realtime", "remote", "settings"
+    };
     private final JavaClasses classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.romotica");

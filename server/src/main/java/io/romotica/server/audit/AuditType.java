@@ -29,5 +29,19 @@ public enum AuditType {
     CHAT_TRANSCRIPT_EXPORTED,
     CALL_RECORDING_DELETED,
     CALL_HISTORY_EXPORTED,
-    CANNED_REPLY_CHANGED
+    CANNED_REPLY_CHANGED,
+    /** A host device got a new remote-desktop ID (bound to its public key). */
+    REMOTE_HOST_REGISTERED,
+    /** A device tried to register another device's host ID with its own key. */
+    REMOTE_HOST_TAKEOVER_REFUSED,
+    /** A viewer asked to connect to a host ID (details: routed, or the refusal code). */
+    REMOTE_CONNECT_ATTEMPT,
+    /** The host reported a wrong one-time password (counted for back-off). */
+    REMOTE_AUTH_FAILED,
+    /** The host was told to rotate its one-time password after repeated failures. */
+    REMOTE_PASSWORD_ROTATION,
+    /** Host and viewer authenticated each other; the remote session runs. */
+    REMOTE_SESSION_STARTED,
+    /** A remote session (or an attempt that got as far as the host) ended; details: reason and duration. */
+    REMOTE_SESSION_ENDED
 }

@@ -27,9 +27,15 @@ public enum ErrorCode {
     DAILY_LIMIT_REACHED(409),
     /** The agent is already in a call. */
     AGENT_BUSY(409),
+    /** Remote desktop: no host with this ID is online. */
+    HOST_OFFLINE(404),
+    /** Remote desktop: the host is already in a session. */
+    HOST_BUSY(409),
     PAYLOAD_TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),
     RATE_LIMITED(429),
+    /** Too many failed attempts for this remote host ID or from this address: wait for the back-off. */
+    LOCKED_OUT(429),
     INTERNAL(500),
     UNAVAILABLE(503);
 

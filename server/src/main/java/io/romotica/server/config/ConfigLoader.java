@@ -179,7 +179,8 @@ public final class ConfigLoader {
                 longIn("calls.recording.max.bytes", 1024 * 1024, 1L << 40),
                 optional("calls.retention.recordings") == null ? null : duration("calls.retention.recordings"),
                 intIn("calls.signals.per.minute", 60, 1_000_000));
-        return new ServerConfig(dataDir, http, tls, db, redis, secretKey, logFormat, auth, chat, calls, ops, ice());
+        return new ServerConfig(
+                dataDir, http, tls, db, redis, secretKey, logFormat, auth, chat, calls, ops, ice(), remote());
     }
 
     private java.time.ZoneId zone(String key) {
@@ -219,6 +220,34 @@ public final class ConfigLoader {
                 turnSecret,
                 ttl,
                 intIn("ice.servers.per.minute", 1, 100_000));
+    }
+
+    /** Remote desktop: a host must be able to send several heartbeats before it counts as offline. */
+    private ServerConfig.Remote remote() {
+        Duration heartbeat = duration("remote.heartbeat.interval");
+        Duration offline = duration("remote.offline.after");
+        if (heartbeat.compareTo(Duration.ofSeconds(1)) < 0 || heartbeat.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new ConfigException("remote.heartbeat.interval must be between 1s and 5m ("
+                    + envName("remote.heartbeat.interval") + ")");
+        }
+        if (offline.compareTo(heartbeat.multipliedBy(2)) < 0) {
+            throw new ConfigException("remote.offline.after must be at least twice remote.heartbeat.interval ("
+                    + envName("remote.offline.after") + ")");
+        }
+        Duration base = duration("remote.backoff.base");
+        Duration max = duration("remote.backoff.max");
+        if (base.isZero() || max.compareTo(base) < 0) {
+            throw new ConfigException("remote.backoff.base must be positive and at most remote.backoff.max ("
+                    + envName("remote.backoff.base") + ")");
+        }
+        return new ServerConfig.Remote(
+                heartbeat,
+                offline,
+                intIn("remote.backoff.free.attempts", 0, 100),
+                base,
+                max,
+                intIn("remote.rotate.after.failures", 1, 1000),
+                intIn("remote.connects.per.minute", 1, 100_000));
     }
 
     /** A comma-separated list of ICE server URLs, each matching {@code pattern} with a port in range. */

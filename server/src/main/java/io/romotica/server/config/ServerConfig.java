@@ -19,7 +19,8 @@ public record ServerConfig(
         Chat chat,
         Calls calls,
         Ops ops,
-        Ice ice) {
+        Ice ice,
+        Remote remote) {
 
     /**
      * Listening and limits of the HTTP server. {@code publicUrl} is null when links follow the request's own
@@ -117,4 +118,18 @@ public record ServerConfig(
             turnUrls = java.util.List.copyOf(turnUrls);
         }
     }
+
+    /**
+     * Remote desktop rendezvous: host liveness (heartbeat interval, offline after), brute-force back-off for
+     * failed one-time passwords (per host ID and per source address: free attempts, then base doubling up to
+     * max), when a host is told to rotate its password, and connection requests per minute per address.
+     */
+    public record Remote(
+            Duration heartbeatInterval,
+            Duration offlineAfter,
+            int backoffFreeAttempts,
+            Duration backoffBase,
+            Duration backoffMax,
+            int rotateAfterFailures,
+            int connectsPerMinute) {}
 }

@@ -5,6 +5,7 @@ import io.romotica.protocol.ChatFrame;
 import io.romotica.protocol.ClientFrame;
 import io.romotica.protocol.FrameCodec;
 import io.romotica.protocol.FrameException;
+import io.romotica.protocol.RemoteFrame;
 import io.romotica.protocol.ServerFrame;
 import io.romotica.protocol.SystemFrame;
 import io.romotica.server.common.AppException;
@@ -23,6 +24,7 @@ public final class FrameDispatcher {
 
     private final FrameHandler<ChatFrame> chat;
     private final FrameHandler<CallFrame> calls;
+    private final FrameHandler<RemoteFrame> remote;
     private final Presence presence;
     private final FrameCodec codec;
     private final Clock clock;
@@ -30,15 +32,18 @@ public final class FrameDispatcher {
     /**
      * @param chat handles the chat frame family
      * @param calls handles the call frame family
+     * @param remote handles the remote-desktop frame family (agents as viewers)
      */
     public FrameDispatcher(
             FrameHandler<ChatFrame> chat,
             FrameHandler<CallFrame> calls,
+            FrameHandler<RemoteFrame> remote,
             Presence presence,
             FrameCodec codec,
             Clock clock) {
         this.chat = chat;
         this.calls = calls;
+        this.remote = remote;
         this.presence = presence;
         this.codec = codec;
         this.clock = clock;
@@ -53,6 +58,7 @@ public final class FrameDispatcher {
                 case SystemFrame system -> handleSystem(connectionId, c, system);
                 case ChatFrame chatFrame -> chat.handle(c, chatFrame);
                 case CallFrame callFrame -> calls.handle(c, callFrame);
+                case RemoteFrame remoteFrame -> remote.handle(c, remoteFrame);
             }
         } catch (FrameException e) {
             c.send(new ServerFrame.Error(e.code(), e.getMessage(), e.ref()));
@@ -84,6 +90,13 @@ public final class FrameDispatcher {
             case CallFrame.Signal s -> s.callId();
             case CallFrame.Control c -> c.callId();
             case CallFrame.Transfer t -> t.callId();
+            case RemoteFrame.RegisterHost r -> null;
+            case RemoteFrame.Heartbeat h -> h.hostId();
+            case RemoteFrame.Connect r -> r.hostId();
+            case RemoteFrame.Consent r -> r.sessionId();
+            case RemoteFrame.Relay r -> r.sessionId();
+            case RemoteFrame.Result r -> r.sessionId();
+            case RemoteFrame.End r -> r.sessionId();
         };
     }
 

@@ -2,6 +2,7 @@ package io.romotica.server.web;
 
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
@@ -90,6 +91,7 @@ public final class WebServer {
             AuthService auth,
             RateLimiter authLimiter,
             RealtimeSocket socket,
+            java.util.function.Consumer<RoutesConfig> moreSockets,
             MeterRegistry meters,
             String version) {
         this.config = config;
@@ -104,7 +106,7 @@ public final class WebServer {
                 .register(meters);
         this.documented = withOpenApiRoute(routes);
         this.version = version;
-        this.app = Javalin.create(cfg -> configure(cfg, keyStore, routes, socket));
+        this.app = Javalin.create(cfg -> configure(cfg, keyStore, routes, socket, moreSockets));
     }
 
     private static List<Api.Route> withOpenApiRoute(List<Api.Route> routes) {
@@ -123,7 +125,12 @@ public final class WebServer {
         return all;
     }
 
-    private void configure(JavalinConfig cfg, KeyStore keyStore, List<Api.Route> routes, RealtimeSocket socket) {
+    private void configure(
+            JavalinConfig cfg,
+            KeyStore keyStore,
+            List<Api.Route> routes,
+            RealtimeSocket socket,
+            java.util.function.Consumer<RoutesConfig> moreSockets) {
         cfg.startup.showJavalinBanner = false;
         cfg.startup.showOldJavalinVersionWarning = false;
         cfg.concurrency.useVirtualThreads = true;
@@ -224,6 +231,7 @@ public final class WebServer {
                         .contentType("text/html; charset=utf-8")
                         .result(chatPage));
         socket.register(r);
+        moreSockets.accept(r);
     }
 
     /** The OpenAPI document, built on first request rather than on the start-up path (same result each time). */

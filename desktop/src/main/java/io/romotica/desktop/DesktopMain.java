@@ -1,0 +1,230 @@
+package io.romotica.desktop;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.romotica.desktop.host.HostAgent;
+import io.romotica.desktop.net.ServerTrust;
+import io.romotica.desktop.viewer.ViewerClient;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.imageio.ImageIO;
+
+/**
+ * The desktop app's entry point: {@code host} or {@code viewer}. This build has the headless modes (for
+ * automation and tests); output is JSON lines on stdout, logs go to stderr, and failures end with a stable
+ * code and exit status (see {@link DesktopFailure.Code}). The one place that wires the desktop objects.
+ */
+public final class DesktopMain {
+    static final int USAGE = 64;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> FLAGS = Set.of("--headless", "--auto-accept");
+
+    private DesktopMain() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || Set.of("-h", "--help", "help").contains(args[0])) {
+            err.print(usage());
+            return args.length == 0 ? USAGE : 0;
+        }
+        Map<String, String> options;
+        try {
+            options = parse(List.of(args).subList(1, args.length));
+        } catch (IllegalArgumentException e) {
+            err.println("romotica: " + e.getMessage());
+            err.print(usage());
+            return USAGE;
+        }
+        if (!options.containsKey("--headless")) {
+            err.println("romotica: this build has only the headless modes; add --headless");
+            return USAGE;
+        }
+        try {
+            return switch (args[0]) {
+                case "host" -> host(options, out);
+                case "viewer" -> viewer(options, out, err);
+                default -> {
+                    err.println("romotica: unknown command '" + args[0] + "'");
+                    err.print(usage());
+                    yield USAGE;
+                }
+            };
+        } catch (IllegalArgumentException e) {
+            err.println("romotica: " + e.getMessage());
+            return USAGE;
+        } catch (DesktopFailure e) {
+            return failed(e, out, err);
+        } catch (IOException e) {
+            err.println("romotica: " + e.getMessage());
+            return 74;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        }
+    }
+
+    static String usage() {
+        return """
+                Usage:
+                  romotica host --headless [--auto-accept] [--server URL] [--trust-cert FILE] [--config-dir DIR]
+                                [--password-lifetime 1h]
+                  romotica viewer --headless --id ID --password PW --screenshot FILE [--server URL]
+                                [--trust-cert FILE] [--config-dir DIR] [--timeout 30s]
+                The server comes from --server, else ROMOTICA_SERVER, else the one used last time.
+                The host prints {"id","password","expiresAt"} as one JSON line (again whenever they change) and
+                serves until stopped; it accepts connections only with --auto-accept.
+                """;
+    }
+
+    static Map<String, String> parse(List<String> args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + a + "'");
+            }
+            if (FLAGS.contains(a)) {
+                options.put(a, "true");
+            } else if (i + 1 < args.size()) {
+                options.put(a, args.get(++i));
+            } else {
+                throw new IllegalArgumentException(a + " needs a value");
+            }
+        }
+        return options;
+    }
+
+    private static Path configDir(Map<String, String> options) {
+        String given = options.get("--config-dir");
+        if (given != null) {
+            return Path.of(given);
+        }
+        String env = System.getenv("ROMOTICA_CONFIG_HOME");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        String xdg = System.getenv("XDG_CONFIG_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+        return base.resolve("romotica");
+    }
+
+    /** --server, else ROMOTICA_SERVER, else the remembered one; remembered for next time. */
+    private static URI server(Map<String, String> options, Path configDir) throws IOException {
+        String url = options.get("--server");
+        if (url == null || url.isBlank()) {
+            url = System.getenv("ROMOTICA_SERVER");
+        }
+        Path remembered = configDir.resolve("server");
+        if ((url == null || url.isBlank()) && Files.exists(remembered)) {
+            url = Files.readString(remembered).strip();
+        }
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("no server: give --server https://HOST:PORT or set ROMOTICA_SERVER");
+        }
+        Files.createDirectories(configDir);
+        Files.writeString(remembered, url + "\n");
+        return URI.create(url);
+    }
+
+    private static ServerTrust trust(Map<String, String> options, Path configDir, URI server) throws IOException {
+        String cert = options.get("--trust-cert");
+        return cert != null ? ServerTrust.explicit(Path.of(cert)) : ServerTrust.onFirstUse(configDir, server);
+    }
+
+    private static int host(Map<String, String> options, PrintStream out)
+            throws IOException, DesktopFailure, InterruptedException {
+        Path config = configDir(options);
+        URI server = server(options, config);
+        Duration lifetime = duration(options.getOrDefault("--password-lifetime", "1h"));
+        try (HostAgent host = new HostAgent(
+                server,
+                trust(options, config, server),
+                config,
+                options.containsKey("--auto-accept"),
+                lifetime,
+                credentials -> {
+                    ObjectNode line = JSON.createObjectNode();
+                    line.put("id", credentials.id());
+                    line.put("password", credentials.password());
+                    line.put("expiresAt", credentials.expiresAt().toString());
+                    out.println(line);
+                    out.flush();
+                })) {
+            Thread hook = new Thread(host::close);
+            Runtime.getRuntime().addShutdownHook(hook);
+            String why = host.run();
+            System.err.println("romotica host: stopped (" + why + ")");
+            return why.equals("stopped") ? 0 : 1;
+        }
+    }
+
+    private static int viewer(Map<String, String> options, PrintStream out, PrintStream err)
+            throws IOException, DesktopFailure, InterruptedException {
+        String id = required(options, "--id").replace(" ", "");
+        String password = required(options, "--password");
+        Path screenshot = Path.of(required(options, "--screenshot"));
+        Path config = configDir(options);
+        URI server = server(options, config);
+        Duration timeout = duration(options.getOrDefault("--timeout", "30s"));
+        try (ViewerClient viewer = new ViewerClient(server, trust(options, config, server), id, password)) {
+            ViewerClient.Frame frame = viewer.firstFrame(timeout);
+            if (!ImageIO.write(frame.image(), "png", screenshot.toFile())) {
+                throw new IOException("no PNG writer");
+            }
+            ObjectNode line = JSON.createObjectNode();
+            line.put("ok", true);
+            line.put("screenshot", screenshot.toString());
+            line.put("width", frame.image().getWidth());
+            line.put("height", frame.image().getHeight());
+            line.put("verificationCode", frame.verificationCode());
+            out.println(line);
+            err.println("romotica viewer: verification code " + frame.verificationCode());
+            return 0;
+        }
+    }
+
+    private static int failed(DesktopFailure e, PrintStream out, PrintStream err) {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("ok", false);
+        line.put("error", e.code().name());
+        line.put("message", e.getMessage());
+        if (e.retryAfterSeconds() != null) {
+            line.put("retryAfterSeconds", e.retryAfterSeconds());
+        }
+        out.println(line);
+        err.println("romotica: " + e.code().name() + " — " + e.getMessage());
+        return e.code().exitStatus();
+    }
+
+    private static String required(Map<String, String> options, String name) {
+        String v = options.get(name);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        return v;
+    }
+
+    static Duration duration(String text) {
+        var m = java.util.regex.Pattern.compile("([0-9]{1,6})([smh])").matcher(text.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("a duration is like 30s, 15m or 1h: '" + text + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+    }
+}

@@ -1,0 +1,168 @@
+package io.romotica.desktop.rtc;
+
+import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
+import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.RTCAnswerOptions;
+import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCOfferOptions;
+import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.onvoid.webrtc.RTCRtpTransceiver;
+import dev.onvoid.webrtc.RTCSdpType;
+import dev.onvoid.webrtc.RTCSessionDescription;
+import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import dev.onvoid.webrtc.media.MediaStreamTrack;
+import dev.onvoid.webrtc.media.video.VideoDesktopSource;
+import dev.onvoid.webrtc.media.video.VideoTrack;
+import dev.onvoid.webrtc.media.video.VideoTrackSink;
+import io.romotica.protocol.RemoteEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One side's WebRTC peer connection for a remote session. The host sends its screen ({@link #sendScreen})
+ * and makes the offer; the viewer receives video into a sink and answers. Candidates that arrive before the
+ * remote description are held back and added after it. Call from one thread (the session's); callbacks go
+ * to {@link PeerEvents}.
+ */
+public final class Peer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Peer.class);
+    private final RTCPeerConnection pc;
+    private final PeerEvents events;
+    private final List<RTCIceCandidate> early = new ArrayList<>();
+    private boolean remoteSet;
+    private VideoDesktopSource screen;
+    private VideoTrack track;
+
+    public Peer(Rtc rtc, List<RemoteEvent.IceServer> iceServers, PeerEvents events, Consumer<VideoTrack> onVideo) {
+        this.events = events;
+        this.pc = rtc.factory().createPeerConnection(Rtc.configuration(iceServers), new PeerConnectionObserver() {
+            @Override
+            public void onIceCandidate(RTCIceCandidate candidate) {
+                events.candidate(candidate.sdp, candidate.sdpMid, candidate.sdpMLineIndex);
+            }
+
+            @Override
+            public void onConnectionChange(RTCPeerConnectionState state) {
+                if (state == RTCPeerConnectionState.FAILED) {
+                    events.failed("peer connection failed (ICE or DTLS)");
+                }
+            }
+
+            @Override
+            public void onTrack(RTCRtpTransceiver transceiver) {
+                MediaStreamTrack t = transceiver.getReceiver().getTrack();
+                if (onVideo != null && t instanceof VideoTrack video) {
+                    onVideo.accept(video);
+                }
+            }
+        });
+    }
+
+    /**
+     * Host: captures the whole screen (source id -1: the upstream screen enumeration crashes on Linux) at up to
+     * {@code fps} and adds it as the one video track.
+     */
+    public void sendScreen(Rtc rtc, int width, int height, int fps) {
+        screen = new VideoDesktopSource();
+        screen.setSourceId(-1, false);
+        screen.setFrameRate(fps);
+        screen.setMaxFrameSize(width, height);
+        screen.start();
+        track = rtc.factory().createVideoTrack("screen", screen);
+        pc.addTrack(track, List.of("remote-desktop"));
+    }
+
+    /** Host: creates the offer and sets it locally; {@link PeerEvents#localDescription} follows. */
+    public void offer() {
+        pc.createOffer(new RTCOfferOptions(), described());
+    }
+
+    /** Sets the other side's description; a viewer then answers. */
+    public void remote(String type, String sdp, boolean answerAfter) {
+        RTCSdpType kind = type.equals("offer") ? RTCSdpType.OFFER : RTCSdpType.ANSWER;
+        pc.setRemoteDescription(new RTCSessionDescription(kind, sdp), new SetSessionDescriptionObserver() {
+            @Override
+            public void onSuccess() {
+                synchronized (Peer.this) {
+                    remoteSet = true;
+                    early.forEach(pc::addIceCandidate);
+                    early.clear();
+                }
+                if (answerAfter) {
+                    pc.createAnswer(new RTCAnswerOptions(), described());
+                }
+            }
+
+            @Override
+            public void onFailure(String error) {
+                events.failed("remote description refused: " + error);
+            }
+        });
+    }
+
+    /** Adds the other side's candidate (held until the remote description is set). */
+    public synchronized void candidate(String candidate, String sdpMid, int sdpMLineIndex) {
+        if (candidate == null || candidate.isEmpty()) {
+            return;
+        }
+        RTCIceCandidate c = new RTCIceCandidate(sdpMid, sdpMLineIndex, candidate);
+        if (remoteSet) {
+            pc.addIceCandidate(c);
+        } else {
+            early.add(c);
+        }
+    }
+
+    private CreateSessionDescriptionObserver described() {
+        return new CreateSessionDescriptionObserver() {
+            @Override
+            public void onSuccess(RTCSessionDescription description) {
+                pc.setLocalDescription(description, new SetSessionDescriptionObserver() {
+                    @Override
+                    public void onSuccess() {
+                        events.localDescription(
+                                description.sdpType == RTCSdpType.OFFER ? "offer" : "answer", description.sdp);
+                    }
+
+                    @Override
+                    public void onFailure(String error) {
+                        events.failed("local description refused: " + error);
+                    }
+                });
+            }
+
+            @Override
+            public void onFailure(String error) {
+                events.failed("could not create a description: " + error);
+            }
+        };
+    }
+
+    /** Viewer: where decoded frames of the received track go. */
+    public static void attach(VideoTrack video, VideoTrackSink sink) {
+        video.addSink(sink);
+    }
+
+    @Override
+    public void close() {
+        if (screen != null) {
+            screen.stop();
+        }
+        pc.close();
+        if (track != null) {
+            try {
+                track.dispose();
+            } catch (Error e) {
+                // libwebrtc keeps a reference from the closed connection's sender; it is freed with it.
+                log.debug("video track still referenced after close: {}", e.getMessage());
+            }
+        }
+        if (screen != null) {
+            screen.dispose();
+        }
+    }
+}

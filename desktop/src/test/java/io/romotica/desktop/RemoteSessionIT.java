@@ -1,0 +1,341 @@
+package io.romotica.desktop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.romotica.server.testing.TestEnvironment;
+import io.romotica.server.testing.TestServer;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Inet4Address;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The desktop app end to end: a real server in-process, Xvfb showing a known pattern, the headless host and
+ * headless viewers as separate processes of the real command line. libwebrtc ignores loopback, so the test
+ * needs a non-loopback IPv4 interface for host candidates (as every CI machine has).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RemoteSessionIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int WIDTH = 640;
+    private static final int HEIGHT = 480;
+
+    private static TestServer server;
+    private static Process xvfb;
+    private static Process pattern;
+    private static Process host;
+    private static String display;
+    private static Path work;
+    private static final BlockingQueue<JsonNode> credentials = new LinkedBlockingQueue<>();
+    private static JsonNode current;
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestEnvironment.require("Xvfb (package xvfb)", onPath("Xvfb"));
+        TestEnvironment.require("a non-loopback IPv4 interface for WebRTC host candidates", hasNonLoopbackIpv4());
+        work = Files.createTempDirectory("romotica-desktop-it");
+        startXvfb();
+        pattern = java(Map.of("DISPLAY", display), PatternWindow.class.getName());
+        String shown =
+                new BufferedReader(new InputStreamReader(pattern.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        assertThat(shown).as("pattern window").isEqualTo("shown " + WIDTH + "x" + HEIGHT);
+
+        server = TestServer.builder()
+                .set("remote.backoff.free.attempts", "1")
+                .set("remote.backoff.base", "1m")
+                .set("remote.backoff.max", "5m")
+                .set("remote.rotate.after.failures", "2")
+                .set("remote.offline.after", "1h")
+                .start();
+        admin = server.setupAdmin();
+        host = desktop(
+                Map.of("DISPLAY", display),
+                "host",
+                "--headless",
+                "--auto-accept",
+                "--server",
+                server.baseUrl(),
+                "--trust-cert",
+                certificate().toString(),
+                "--config-dir",
+                work.resolve("host").toString());
+        Thread.ofPlatform().daemon().start(() -> readCredentials(host));
+        current = nextCredentials();
+        assertThat(current.get("id").asText()).matches("[1-9][0-9]{8}");
+        assertThat(current.get("password").asText()).hasSizeGreaterThanOrEqualTo(8);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (Process p : new Process[] {host, pattern, xvfb}) {
+            if (p != null) {
+                p.destroy();
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static Path certificate() {
+        return server.dataDir().resolve("tls/server.crt");
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasNonLoopbackIpv4() throws SocketException {
+        return NetworkInterface.networkInterfaces()
+                .filter(i -> {
+                    try {
+                        return i.isUp() && !i.isLoopback();
+                    } catch (SocketException e) {
+                        return false;
+                    }
+                })
+                .flatMap(NetworkInterface::inetAddresses)
+                .anyMatch(a -> a instanceof Inet4Address && !a.isLinkLocalAddress());
+    }
+
+    private static void startXvfb() throws Exception {
+        for (int n = 90; n < 190; n++) {
+            if (Files.exists(Path.of("/tmp/.X11-unix/X" + n)) || Files.exists(Path.of("/tmp/.X" + n + "-lock"))) {
+                continue;
+            }
+            Process p = new ProcessBuilder(
+                            "Xvfb", ":" + n, "-screen", "0", WIDTH + "x" + HEIGHT + "x24", "-nolisten", "tcp")
+                    .redirectErrorStream(true)
+                    .redirectOutput(work.resolve("xvfb-" + n + ".log").toFile())
+                    .start();
+            for (int i = 0; i < 50 && p.isAlive(); i++) {
+                if (Files.exists(Path.of("/tmp/.X11-unix/X" + n))) {
+                    xvfb = p;
+                    display = ":" + n;
+                    return;
+                }
+                Thread.sleep(100);
+            }
+            p.destroyForcibly();
+        }
+        throw new IllegalStateException("no free X display for Xvfb");
+    }
+
+    /** A JVM on this test's class path running {@code main}, with stderr kept in a log file. */
+    private static Process java(Map<String, String> env, String main, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                main));
+        command.addAll(List.of(args));
+        ProcessBuilder b = new ProcessBuilder(command)
+                .redirectError(
+                        work.resolve(main.substring(main.lastIndexOf('.') + 1) + "-" + System.nanoTime() + ".log")
+                                .toFile());
+        b.environment().putAll(env);
+        return b.start();
+    }
+
+    private static Process desktop(Map<String, String> env, String... args) throws IOException {
+        return java(env, DesktopMain.class.getName(), args);
+    }
+
+    private static void readCredentials(Process p) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                // libwebrtc writes its own notices to stdout; the app's lines are the JSON objects.
+                if (line.startsWith("{")) {
+                    credentials.add(JSON.readTree(line));
+                }
+            }
+        } catch (IOException e) {
+            // the host ended
+        }
+    }
+
+    private static JsonNode nextCredentials() throws InterruptedException {
+        JsonNode c = credentials.poll(30, TimeUnit.SECONDS);
+        assertThat(c).as("credentials line from the host").isNotNull();
+        return c;
+    }
+
+    /** What a viewer run printed and its exit status. */
+    record Run(int exit, JsonNode line) {}
+
+    private Run viewer(String serverUrl, String password, Path screenshot) throws Exception {
+        Process p = desktop(
+                Map.of(),
+                "viewer",
+                "--headless",
+                "--id",
+                current.get("id").asText(),
+                "--password",
+                password,
+                "--screenshot",
+                screenshot.toString(),
+                "--server",
+                serverUrl,
+                "--trust-cert",
+                certificate().toString(),
+                "--config-dir",
+                work.resolve("viewer-" + System.nanoTime()).toString(),
+                "--timeout",
+                "40s");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        // libwebrtc writes its own notices to stdout; the app's result is the last JSON object line.
+        String line =
+                out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse("{}");
+        return new Run(p.exitValue(), JSON.readTree(line));
+    }
+
+    private List<JsonNode> audit(String type) {
+        return listOf(admin.client().get("/api/admin/audit?type=" + type).json().get("items"));
+    }
+
+    private static TestServer.Account admin;
+
+    private static List<JsonNode> listOf(JsonNode array) {
+        List<JsonNode> list = new ArrayList<>();
+        array.forEach(list::add);
+        return list;
+    }
+
+    @Test
+    @Order(1)
+    void viewerSavesTheHostsScreenAsDrawn() throws Exception {
+        Path png = work.resolve("screen.png");
+        Run run = viewer(server.baseUrl(), current.get("password").asText(), png);
+
+        assertThat(run.exit()).as(run.line().toString()).isZero();
+        assertThat(run.line().get("verificationCode").asText()).matches("[0-9]{3} [0-9]{3}");
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertThat(image.getWidth()).isEqualTo(WIDTH);
+        assertThat(image.getHeight()).isEqualTo(HEIGHT);
+        for (int i = 0; i < 4; i++) {
+            int cx = (i % 2) * WIDTH / 2 + WIDTH / 4;
+            int cy = (i / 2) * HEIGHT / 2 + HEIGHT / 4;
+            assertThat(averageDistance(image, cx, cy, PatternWindow.QUADRANTS[i]))
+                    .as("quadrant %d around (%d,%d)", i, cx, cy)
+                    .isLessThan(40.0);
+        }
+        // One-time: the password that opened a session is replaced.
+        JsonNode next = nextCredentials();
+        assertThat(next.get("password").asText())
+                .isNotEqualTo(current.get("password").asText());
+        current = next;
+    }
+
+    /** Mean per-channel distance between a 40×40 block around (cx, cy) and {@code expected}. */
+    private static double averageDistance(BufferedImage image, int cx, int cy, Color expected) {
+        double sum = 0;
+        int n = 0;
+        for (int y = cy - 20; y < cy + 20; y++) {
+            for (int x = cx - 20; x < cx + 20; x++) {
+                Color c = new Color(image.getRGB(x, y));
+                sum += (Math.abs(c.getRed() - expected.getRed())
+                                + Math.abs(c.getGreen() - expected.getGreen())
+                                + Math.abs(c.getBlue() - expected.getBlue()))
+                        / 3.0;
+                n++;
+            }
+        }
+        return sum / n;
+    }
+
+    private static final Pattern FINGERPRINT = Pattern.compile("(a=fingerprint:sha-256 )([0-9A-F]{2})");
+
+    @Test
+    @Order(2)
+    void swappedFingerprintOnThePathAbortsWithSecurityCheckFailed() throws Exception {
+        // The path rewrites the host's DTLS fingerprint in its offer, as a relay inserting itself would.
+        try (TamperingProxy proxy = new TamperingProxy(server.baseUrl(), server.ssl(), text -> {
+            try {
+                JsonNode frame = JSON.readTree(text);
+                if (!frame.path("type").asText().equals("remote.relay")
+                        || !frame.path("kind").asText().equals("sdp")) {
+                    return text;
+                }
+                var m = FINGERPRINT.matcher(frame.get("payload").asText());
+                String swapped = m.replaceFirst(r -> r.group(1) + (r.group(2).equals("00") ? "01" : "00"));
+                ((ObjectNode) frame).put("payload", swapped);
+                return frame.toString();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        })) {
+            Run run = viewer(proxy.baseUrl(), current.get("password").asText(), work.resolve("tampered.png"));
+
+            assertThat(run.exit()).as(run.line().toString()).isEqualTo(13);
+            assertThat(run.line().get("error").asText()).isEqualTo("SECURITY_CHECK_FAILED");
+            assertThat(Files.exists(work.resolve("tampered.png"))).isFalse();
+        }
+        // The PAKE itself succeeded (the password is used up); the session ended as a security failure.
+        current = nextCredentials();
+        assertThat(audit("REMOTE_SESSION_ENDED"))
+                .anySatisfy(e -> assertThat(e.get("details").asText()).contains("SECURITY_CHECK_FAILED"));
+    }
+
+    @Test
+    @Order(3)
+    void wrongPasswordIsRefusedCountedRotatedAndBackedOff() throws Exception {
+        Run first = viewer(server.baseUrl(), "WRONGPASS1", work.resolve("wrong1.png"));
+        assertThat(first.exit()).as(first.line().toString()).isEqualTo(10);
+        assertThat(first.line().get("error").asText()).isEqualTo("WRONG_PASSWORD");
+        Run second = viewer(server.baseUrl(), "WRONGPASS2", work.resolve("wrong2.png"));
+        assertThat(second.exit()).as(second.line().toString()).isEqualTo(10);
+
+        // Two failures: the host was told to rotate, and the ID is in back-off for a minute.
+        JsonNode rotated = nextCredentials();
+        assertThat(rotated.get("password").asText())
+                .isNotEqualTo(current.get("password").asText());
+        current = rotated;
+        Run locked = viewer(server.baseUrl(), current.get("password").asText(), work.resolve("locked.png"));
+        assertThat(locked.exit()).as(locked.line().toString()).isEqualTo(12);
+        assertThat(locked.line().get("error").asText()).isEqualTo("LOCKED_OUT");
+        assertThat(locked.line().get("retryAfterSeconds").asLong()).isBetween(1L, 60L);
+
+        assertThat(audit("REMOTE_AUTH_FAILED")).hasSize(2);
+        assertThat(audit("REMOTE_PASSWORD_ROTATION")).hasSize(1);
+
+        server.clock().advance(Duration.ofMinutes(2));
+        Run after = viewer(server.baseUrl(), current.get("password").asText(), work.resolve("after.png"));
+        assertThat(after.exit()).as(after.line().toString()).isZero();
+    }
+}
