@@ -19,7 +19,8 @@ public record ServerConfig(
         Chat chat,
         Calls calls,
         Ops ops,
-        Ice ice) {
+        Ice ice,
+        Telegram telegram) {
 
     /**
      * Listening and limits of the HTTP server. {@code publicUrl} is null when links follow the request's own
@@ -114,6 +115,26 @@ public record ServerConfig(
         public Ice {
             stunUrls = java.util.List.copyOf(stunUrls);
             turnUrls = java.util.List.copyOf(turnUrls);
+        }
+    }
+
+    /**
+     * The Telegram bot; off when {@code botToken} is empty. {@code mode} is POLLING or WEBHOOK; in webhook
+     * mode {@code webhookSecret} is set and {@code http.publicUrl} is an https URL.
+     */
+    public record Telegram(
+            Secret botToken,
+            String apiUrl,
+            String mode,
+            Secret webhookSecret,
+            Duration pollTimeout,
+            boolean visitorPhoneVerification) {
+        public boolean enabled() {
+            return !botToken.isEmpty();
+        }
+
+        public boolean webhook() {
+            return "WEBHOOK".equals(mode);
         }
     }
 }
