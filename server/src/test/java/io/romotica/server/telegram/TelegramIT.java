@@ -185,7 +185,8 @@ class TelegramIT {
         assertThat(note.params().path("parse_mode").asText()).isEqualTo("HTML");
 
         telegram.message(AGENT_CHAT, "Unplug it, please.", note.messageId());
-        JsonNode got = v.socket().next("chat.message", f -> f.at("/message/senderKind").asText().equals("AGENT"));
+        JsonNode got = v.socket()
+                .next("chat.message", f -> f.at("/message/senderKind").asText().equals("AGENT"));
         assertThat(got.at("/message/body").asText()).isEqualTo("Unplug it, please.");
         assertThat(got.at("/message/senderName").asText()).isEqualTo("Ada Admin");
         telegram.awaitConfirmed(WAIT);
@@ -201,9 +202,11 @@ class TelegramIT {
         VisitorChat v = visitorStarts("Can", "Send me a picture of the setting");
         FakeTelegram.Sent note = telegram.awaitSent(s -> s.text().contains("New conversation"), WAIT);
         byte[] png = java.util.Base64.getDecoder()
-                .decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+                .decode(
+                        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
         telegram.media(AGENT_CHAT, note.messageId(), "document", png, "setting.png", "image/png");
-        JsonNode got = v.socket().next("chat.message", f -> f.at("/message/senderKind").asText().equals("AGENT"));
+        JsonNode got = v.socket()
+                .next("chat.message", f -> f.at("/message/senderKind").asText().equals("AGENT"));
         assertThat(got.at("/message/kind").asText()).isEqualTo("ATTACHMENT");
         assertThat(got.at("/message/attachment/contentType").asText()).isEqualTo("image/png");
         assertThat(telegram.calls()).contains("getFile");
