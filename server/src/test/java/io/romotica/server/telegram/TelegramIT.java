@@ -32,6 +32,7 @@ class TelegramIT {
                 .set("telegram.bot.token", FakeTelegram.TOKEN)
                 .set("telegram.api.url", telegram.url())
                 .set("telegram.poll.timeout", "1s")
+                .set("telegram.visitor.phone.verification", "true")
                 .set("chat.new.visitors.per.minute", "50")
                 .start();
         admin = server.setupAdmin();
@@ -242,6 +243,58 @@ class TelegramIT {
         telegram.awaitSent(s -> s.text().contains("Hello?"), WAIT);
         Thread.sleep(1000);
         assertThat(sentTo(AGENT_CHAT, "Hello?")).isEqualTo(1);
+    }
+
+    @Test
+    void incomingAndMissedCallsAreAnnounced() throws Exception {
+        link(admin, AGENT_CHAT);
+        TestServer.Visitor v = server.visitor("Kaan");
+        ClientSocket socket = ClientSocket.visitor(server.client(), v.token());
+        socket.send("{\"type\":\"call.request\",\"clientId\":\"k1\",\"video\":false}");
+        telegram.awaitSent(
+                s -> s.chatId() == AGENT_CHAT
+                        && s.text().contains("Incoming call")
+                        && s.text().contains("Kaan"),
+                WAIT);
+        server.clock().advance(Duration.ofSeconds(61)); // calls.ring.timeout
+        telegram.awaitSent(s -> s.chatId() == AGENT_CHAT && s.text().contains("Missed call from <b>Kaan</b>"), WAIT);
+    }
+
+    @Test
+    void pausedAgentsGetNoNotifications() throws Exception {
+        link(admin, AGENT_CHAT);
+        telegram.message(AGENT_CHAT, "/mute", 0);
+        telegram.awaitSent(s -> s.chatId() == AGENT_CHAT && s.text().contains("paused"), WAIT);
+        visitorStarts("Lale", "Is anybody reading?");
+        Thread.sleep(1500);
+        assertThat(sentTo(AGENT_CHAT, "Is anybody reading?")).isZero();
+    }
+
+    @Test
+    void aVisitorVerifiesTheirPhoneBySharingTheirOwnContact() throws Exception {
+        TestServer.Visitor v = server.visitor("Mert");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        ApiClient.Response r;
+        do {
+            Thread.sleep(100);
+            r = server.client()
+                    .send("POST", "/api/chat/phone-verification", null, Map.of("X-Visitor-Token", v.token()));
+        } while (r.status() == 503 && System.nanoTime() < deadline);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        String url = r.json().get("url").asText();
+        long chat = 8880001L;
+        telegram.message(chat, "/start " + url.substring(url.indexOf("start=") + 6), 0);
+        FakeTelegram.Sent ask =
+                telegram.awaitSent(s -> s.chatId() == chat && s.text().contains("share your contact"), WAIT);
+        assertThat(ask.params().at("/reply_markup/keyboard/0/0/request_contact").asBoolean())
+                .isTrue();
+
+        telegram.contact(chat, "+90 555 111 22 33", false); // someone else's contact
+        telegram.awaitSent(s -> s.chatId() == chat && s.text().contains("your own contact"), WAIT);
+        telegram.contact(chat, "+90 555 111 22 33", true);
+        telegram.awaitSent(s -> s.chatId() == chat && s.text().contains("verified"), WAIT);
+        JsonNode details = admin.client().get("/api/chat/visitors/" + v.id()).json();
+        assertThat(details.get("phone").asText()).isEqualTo("+905551112233");
     }
 
     @Test
