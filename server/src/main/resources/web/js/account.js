@@ -5,6 +5,7 @@ import { api, enc } from './api.js';
 import { h } from './dom.js';
 import { sessionsTable } from './sessions.js';
 import { showError, showSuccess } from './messages.js';
+import { telegramCard } from './telegram.js';
 
 export function renderAccount(container, { user, signOut }) {
   const sessionsBox = h('div', { class: 'stack', 'aria-busy': 'true' }, h('p', { class: 'muted', t: 'common.loading' }));
@@ -22,6 +23,7 @@ export function renderAccount(container, { user, signOut }) {
       h('h2', { id: 'account-sessions-h', class: 'card-title', tabindex: '-1', t: 'account.sessions' }),
       h('p', { class: 'muted', t: 'account.sessionsLead' }),
       sessionsBox),
+    telegramCard(),
   );
 
   async function load() {

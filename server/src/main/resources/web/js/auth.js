@@ -69,13 +69,34 @@ export function renderSecondFactor({ proceed, signOut }) {
     const res = await api('POST', '/api/auth/second-factor', { code: value });
     await proceed(res.stage || 'FULL', res.user);
   }, { fields: { code: code.input } });
+  const telegramBox = h('div', { class: 'actions actions-center', id: 'second-factor-telegram-box', hidden: true });
   mountScreen(authLayout(
     h('div', { class: 'auth-icon' }, icon('key')),
     heading('second.title'),
     lead('second.lead'),
     form,
+    telegramBox,
     h('div', { class: 'actions actions-center' }, button('auth.otherAccount', { cls: 'btn btn-link', onClick: () => signOut() })),
   ), { title: 'second.title', focus: code.input });
+  offerTelegramCode(telegramBox, code.input);
+}
+
+/** Where the account has a linked Telegram, a button that sends a sign-in code there. */
+async function offerTelegramCode(box, codeInput) {
+  try {
+    const res = await api('GET', '/api/auth/telegram-code');
+    if (!res || !res.available) return;
+  } catch {
+    return; // no Telegram here: the screen stays as it is
+  }
+  const send = button('second.telegramSend', { id: 'second-factor-telegram', cls: 'btn btn-secondary', iconName: 'send' });
+  send.addEventListener('click', () => runAction(send, async () => {
+    await api('POST', '/api/auth/telegram-code');
+    showSuccess('second.telegramSent');
+    codeInput.focus();
+  }));
+  box.replaceChildren(send);
+  box.hidden = false;
 }
 
 export function renderSetup(token, { proceed }) {

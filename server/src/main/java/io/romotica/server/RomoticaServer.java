@@ -66,6 +66,8 @@ import io.romotica.server.storage.BlobStore;
 import io.romotica.server.storage.Database;
 import io.romotica.server.storage.DirectoryBlobStore;
 import io.romotica.server.storage.SecretKeys;
+import io.romotica.server.telegram.TelegramRoutes;
+import io.romotica.server.telegram.TelegramService;
 import io.romotica.server.web.TlsMaterial;
 import io.romotica.server.web.WebServer;
 import java.io.IOException;
@@ -336,6 +338,11 @@ public final class RomoticaServer implements AutoCloseable {
                         redis.map(r -> RateLimiter.redis(r, "ice-servers", icePerMinute))
                                 .orElseGet(() -> RateLimiter.local(icePerMinute)))
                 .register(api);
+        TelegramService telegram = telegram(auth, chat, calls, presence, audit, redis, ids, clock);
+        if (telegram.enabled()) {
+            checks.add(telegram.health());
+        }
+        new TelegramRoutes(telegram, parties).register(api);
         new OpsRoutes(checks, meters, config.ops().metricsToken()).register(api);
 
         web = new WebServer(
@@ -348,6 +355,66 @@ public final class RomoticaServer implements AutoCloseable {
                 remoteSocket::register,
                 meters,
                 version());
+    }
+
+    /** The Telegram bot, hooked to sign-in, chat, calls and presence; inert without a bot token. */
+    private TelegramService telegram(
+            AuthService auth,
+            ChatService chat,
+            CallService calls,
+            Presence presence,
+            AuditLog audit,
+            Optional<Redis> redis,
+            Ids ids,
+            Clock clock) {
+        int codesPerMinute = 3;
+        TelegramService telegram = new TelegramService(
+                config.telegram(),
+                database.jdbi(),
+                chat,
+                agentId -> presence.statusOf(agentId) == Presence.Status.ONLINE,
+                audit,
+                redis.map(r -> RateLimiter.redis(r, "telegram-codes", codesPerMinute))
+                        .orElseGet(() -> RateLimiter.local(codesPerMinute)),
+                ids,
+                clock,
+                config.http().publicUrl(),
+                config.chat().attachmentMaxBytes());
+        resources.add(telegram);
+        if (!telegram.enabled()) {
+            return telegram;
+        }
+        auth.acceptSecondFactor(new AuthService.SecondFactorCodes() {
+            @Override
+            public String method() {
+                return "telegram code";
+            }
+
+            @Override
+            public boolean use(String userId, String code) {
+                return telegram.useSignInCode(userId, code);
+            }
+        });
+        chat.onMessageStored(telegram::messageStored);
+        calls.onNews(new CallService.CallNews() {
+            @Override
+            public void incoming(String callId, String visitorName) {
+                telegram.incomingCall(callId, visitorName);
+            }
+
+            @Override
+            public void missed(String callId, String visitorName) {
+                telegram.missedCall(callId, visitorName);
+            }
+
+            @Override
+            public void dailyLimitReached(java.time.LocalDate day, int limit) {
+                telegram.dailyLimitReached(day, limit);
+            }
+        });
+        presence.onAgentOnlineChange(telegram::agentPresence);
+        telegram.start();
+        return telegram;
     }
 
     private static HealthCheck check(String name, java.util.function.BooleanSupplier probe, String detail) {

@@ -43,5 +43,10 @@ public enum AuditType {
     /** Host and viewer authenticated each other; the remote session runs. */
     REMOTE_SESSION_STARTED,
     /** A remote session (or an attempt that got as far as the host) ended; details: reason and duration. */
-    REMOTE_SESSION_ENDED
+    REMOTE_SESSION_ENDED,
+    TELEGRAM_LINKED,
+    TELEGRAM_UNLINKED,
+    TELEGRAM_CODE_SENT,
+    TELEGRAM_UNLINKED_CHAT,
+    TELEGRAM_PHONE_VERIFIED
 }

@@ -52,6 +52,16 @@ public final class AuthService {
     private final Ids ids;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final List<SecondFactorCodes> otherCodes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Another source of 6-digit second-factor codes (Telegram sign-in codes), tried after TOTP. */
+    public interface SecondFactorCodes {
+        /** The method's name in the audit log. */
+        String method();
+
+        /** Uses up {@code code} for {@code userId} if it is valid; must compare in constant time. */
+        boolean use(String userId, String code);
+    }
 
     public AuthService(
             Jdbi jdbi,
@@ -76,6 +86,11 @@ public final class AuthService {
         this.ids = ids;
         this.clock = clock;
         this.meters = meters;
+    }
+
+    /** Accepts codes from {@code codes} as a second factor too. Call while wiring, before serving. */
+    public void acceptSecondFactor(SecondFactorCodes codes) {
+        otherCodes.add(codes);
     }
 
     // ---- password step ----
@@ -199,6 +214,11 @@ public final class AuthService {
             OptionalLong step = totp.verify(secret, trimmed, clock.instant(), user.totpLastStep());
             if (step.isPresent() && users.useTotpStep(user.id(), step.getAsLong())) {
                 return Optional.of("totp");
+            }
+            for (SecondFactorCodes codes : otherCodes) {
+                if (codes.use(user.id(), trimmed)) {
+                    return Optional.of(codes.method());
+                }
             }
             return Optional.empty();
         }

@@ -49,6 +49,35 @@ public final class CallService implements AutoCloseable {
     private final Ids ids;
     private final Clock clock;
     private final List<Consumer<String>> recordingClosed = new CopyOnWriteArrayList<>();
+    private final List<CallNews> news = new CopyOnWriteArrayList<>();
+
+    /** What people away from the console hear about calls (the Telegram bot); called on the deciding node. */
+    public interface CallNews {
+        /** A visitor's call waits for an agent. */
+        void incoming(String callId, String visitorName);
+
+        /** Nobody answered a visitor's call in time. */
+        void missed(String callId, String visitorName);
+
+        /** The accept just made used up the team's calls for {@code day}. */
+        void dailyLimitReached(LocalDate day, int limit);
+    }
+
+    /** Adds a listener of {@link CallNews}; a failing one is logged and does not affect the call. */
+    public void onNews(CallNews listener) {
+        news.add(listener);
+    }
+
+    private void tell(Consumer<CallNews> event) {
+        for (CallNews n : news) {
+            try {
+                event.accept(n);
+            } catch (RuntimeException e) {
+                log.warn("a call news listener failed", e);
+            }
+        }
+    }
+
     private ScheduledExecutorService sweeper;
 
     public CallService(
@@ -129,6 +158,7 @@ public final class CallService implements AutoCloseable {
         if (outcome.created()) {
             log.info("call {} requested by visitor {}", outcome.call().id(), visitor.id());
             publishQueue();
+            tell(n -> n.incoming(outcome.call().id(), visitor.name()));
         } else {
             from.send(state(outcome.call()));
         }
@@ -256,6 +286,11 @@ public final class CallService implements AutoCloseable {
         });
         log.info("call {} accepted by {}", call.id(), party.id());
         broadcast(call);
+        if (config.dailyLimit() > 0
+                && jdbi.withHandle(h -> CallRepository.acceptedSince(h, dayStart(), null)) == config.dailyLimit()) {
+            LocalDate day = LocalDate.ofInstant(now(), config.timeZone());
+            tell(n -> n.dailyLimitReached(day, config.dailyLimit()));
+        }
         if (wasWaiting[0]) {
             publishQueue();
         }
@@ -602,6 +637,9 @@ public final class CallService implements AutoCloseable {
                     c.status(),
                     c.endReason() == null ? "transfer unanswered" : c.endReason());
             settled(c);
+            if (c.status() == Call.Status.MISSED) {
+                tell(n -> n.missed(c.id(), c.visitorName()));
+            }
         });
     }
 

@@ -53,6 +53,8 @@ public final class ChatService {
     private final BlobStore blobs;
     private final ChatRouter router;
     private final long maxAttachmentBytes;
+    private final List<java.util.function.Consumer<ChatMessage>> stored =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ChatService(
             Jdbi jdbi,
@@ -73,6 +75,25 @@ public final class ChatService {
         this.maxAttachmentBytes = maxAttachmentBytes;
         this.ids = ids;
         this.clock = clock;
+    }
+
+    /**
+     * Calls {@code listener} with every new message (not a resend) after it is stored and broadcast, on the
+     * node that stored it (the Telegram bot's notifications). A failing listener is logged, never the sender's
+     * problem.
+     */
+    public void onMessageStored(java.util.function.Consumer<ChatMessage> listener) {
+        stored.add(listener);
+    }
+
+    private void tellStored(ChatMessage m) {
+        for (var listener : stored) {
+            try {
+                listener.accept(m);
+            } catch (RuntimeException e) {
+                log.warn("a listener of new chat messages failed", e);
+            }
+        }
     }
 
     /** A new visitor identity and the token that proves it. */
@@ -137,6 +158,7 @@ public final class ChatService {
         log.info("conversation {} started by visitor {}", conversationId, visitor.id());
         broadcaster.toAgentsAndVisitor(visitor.id(), new ServerFrame.ChatNew(first));
         router.route(conversationId).ifPresent(agent -> changed(conversationId));
+        tellStored(first);
         return first;
     }
 
@@ -195,6 +217,7 @@ public final class ChatService {
             } else {
                 broadcaster.toAgentsAndVisitor(outcome.visitorId(), news);
             }
+            tellStored(outcome.message());
         }
         return outcome.message();
     }

@@ -180,7 +180,20 @@ public final class ConfigLoader {
                 optional("calls.retention.recordings") == null ? null : duration("calls.retention.recordings"),
                 intIn("calls.signals.per.minute", 60, 1_000_000));
         return new ServerConfig(
-                dataDir, http, tls, db, redis, secretKey, logFormat, auth, chat, calls, ops, ice(), remote());
+                dataDir,
+                http,
+                tls,
+                db,
+                redis,
+                secretKey,
+                logFormat,
+                auth,
+                chat,
+                calls,
+                ops,
+                ice(),
+                remote(),
+                telegram(http));
     }
 
     private java.time.ZoneId zone(String key) {
@@ -194,6 +207,43 @@ public final class ConfigLoader {
             throw new ConfigException(
                     key + " must be a time zone such as Europe/Istanbul or UTC (" + envName(key) + ")");
         }
+    }
+
+    /** The Telegram bot: token shape, API URL, and what webhook mode needs. */
+    private ServerConfig.Telegram telegram(ServerConfig.Http http) {
+        Secret token = secret("telegram.bot.token");
+        if (!token.isEmpty() && !token.value().matches("[0-9]{1,20}:[A-Za-z0-9_-]{20,100}")) {
+            throw new ConfigException("telegram.bot.token must look like 123456:ABC-DEF... as @BotFather gives it ("
+                    + envName("telegram.bot.token") + ")");
+        }
+        String apiUrl = url("telegram.api.url");
+        if (apiUrl == null) {
+            throw new ConfigException("telegram.api.url must not be empty (" + envName("telegram.api.url") + ")");
+        }
+        String mode = oneOf("telegram.mode", "polling", "webhook").toUpperCase(Locale.ROOT);
+        Secret webhookSecret = secret("telegram.webhook.secret");
+        if (!webhookSecret.isEmpty() && !webhookSecret.value().matches("[A-Za-z0-9_-]{16,256}")) {
+            throw new ConfigException("telegram.webhook.secret must be 16 to 256 characters of A-Z, a-z, 0-9, _ and - ("
+                    + envName("telegram.webhook.secret") + ")");
+        }
+        if (!token.isEmpty() && "WEBHOOK".equals(mode)) {
+            if (webhookSecret.isEmpty()) {
+                throw new ConfigException("telegram.mode=webhook needs telegram.webhook.secret ("
+                        + envName("telegram.webhook.secret") + ")");
+            }
+            if (http.publicUrl() == null || !http.publicUrl().startsWith("https://")) {
+                throw new ConfigException(
+                        "telegram.mode=webhook needs public.url to be an https:// URL Telegram can reach ("
+                                + envName("public.url") + ")");
+            }
+        }
+        Duration pollTimeout = duration("telegram.poll.timeout");
+        if (pollTimeout.compareTo(Duration.ofSeconds(1)) < 0 || pollTimeout.compareTo(Duration.ofSeconds(50)) > 0) {
+            throw new ConfigException(
+                    "telegram.poll.timeout must be between 1s and 50s (" + envName("telegram.poll.timeout") + ")");
+        }
+        return new ServerConfig.Telegram(
+                token, apiUrl, mode, webhookSecret, pollTimeout, bool("telegram.visitor.phone.verification"));
     }
 
     /** STUN/TURN settings; TURN URLs need the shared secret, credentials a short lifetime. */

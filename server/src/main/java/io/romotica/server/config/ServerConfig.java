@@ -20,7 +20,8 @@ public record ServerConfig(
         Calls calls,
         Ops ops,
         Ice ice,
-        Remote remote) {
+        Remote remote,
+        Telegram telegram) {
 
     /**
      * Listening and limits of the HTTP server. {@code publicUrl} is null when links follow the request's own
@@ -132,4 +133,24 @@ public record ServerConfig(
             Duration backoffMax,
             int rotateAfterFailures,
             int connectsPerMinute) {}
+
+    /**
+     * The Telegram bot; off when {@code botToken} is empty. {@code mode} is POLLING or WEBHOOK; in webhook
+     * mode {@code webhookSecret} is set and {@code http.publicUrl} is an https URL.
+     */
+    public record Telegram(
+            Secret botToken,
+            String apiUrl,
+            String mode,
+            Secret webhookSecret,
+            Duration pollTimeout,
+            boolean visitorPhoneVerification) {
+        public boolean enabled() {
+            return !botToken.isEmpty();
+        }
+
+        public boolean webhook() {
+            return "WEBHOOK".equals(mode);
+        }
+    }
 }

@@ -72,6 +72,13 @@ public final class Presence implements AutoCloseable {
 
     private final Map<String, NodeView> nodes = new HashMap<>();
     private final List<Consumer<String>> agentAvailable = new CopyOnWriteArrayList<>();
+    private final List<AgentStatusListener> agentStatus = new CopyOnWriteArrayList<>();
+
+    /** Hears an agent come online (first connection anywhere) or go offline (last one gone). */
+    public interface AgentStatusListener {
+        void changed(String agentId, String agentName, boolean online);
+    }
+
     private final ScheduledExecutorService timer;
     private Map<String, AgentState> agents = Map.of();
     private Set<String> visitors = Set.of();
@@ -99,6 +106,24 @@ public final class Presence implements AutoCloseable {
     /** Calls {@code listener} with an agent's id when they become online (to route waiting work to them). */
     public void onAgentAvailable(Consumer<String> listener) {
         agentAvailable.add(listener);
+    }
+
+    /**
+     * Calls {@code listener} when an agent appears in or leaves the cluster's view (every node sees each
+     * change); away and back does not count. Runs on the presence timer thread.
+     */
+    public void onAgentOnlineChange(AgentStatusListener listener) {
+        agentStatus.add(listener);
+    }
+
+    private void tellOnline(String id, String name, boolean online) {
+        agentStatus.forEach(l -> timer.execute(() -> {
+            try {
+                l.changed(id, name, online);
+            } catch (RuntimeException e) {
+                log.warn("an agent status listener failed", e);
+            }
+        }));
     }
 
     // This node's connections.
@@ -264,6 +289,9 @@ public final class Presence implements AutoCloseable {
         agents = Map.copyOf(merged);
         for (var e : merged.entrySet()) {
             AgentState old = before.get(e.getKey());
+            if (old == null) {
+                tellOnline(e.getKey(), e.getValue().name(), true);
+            }
             if (old == null || old.status() != e.getValue().status()) {
                 toAgents.accept(new ServerFrame.Presence(
                         e.getKey(), e.getValue().name(), e.getValue().status().wire()));
@@ -276,6 +304,7 @@ public final class Presence implements AutoCloseable {
         before.forEach((id, old) -> {
             if (!merged.containsKey(id)) {
                 toAgents.accept(new ServerFrame.Presence(id, old.name(), Status.OFFLINE.wire()));
+                tellOnline(id, old.name(), false);
             }
         });
         Set<String> visitorsBefore = visitors;

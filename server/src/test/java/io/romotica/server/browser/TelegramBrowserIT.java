@@ -1,0 +1,65 @@
+package io.romotica.server.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.romotica.server.testing.Browser;
+import io.romotica.server.testing.FakeTelegram;
+import io.romotica.server.testing.TestServer;
+import io.romotica.server.testing.TestServer.Account;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The Telegram bridge seen from a real browser: an agent's Telegram reply appears in the visitor's chat. */
+class TelegramBrowserIT {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final long AGENT_CHAT = 6660001L;
+
+    private static FakeTelegram telegram;
+    private static TestServer server;
+    private static Account admin;
+
+    @RegisterExtension
+    final Browser.PerTest browsers = new Browser.PerTest();
+
+    @BeforeAll
+    static void start() throws Exception {
+        telegram = FakeTelegram.start();
+        server = TestServer.builder()
+                .set("telegram.bot.token", FakeTelegram.TOKEN)
+                .set("telegram.api.url", telegram.url())
+                .set("telegram.poll.timeout", "1s")
+                .start();
+        admin = server.setupAdmin();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        telegram.close();
+    }
+
+    @Test
+    void agentLinksTelegramInTheAccountPaneAndTheirTelegramReplyReachesTheVisitor() throws Exception {
+        Browser agent = browsers.open(server);
+        agent.signIn(admin);
+        agent.get("/console/account");
+        agent.click("#telegram-link");
+        String url = agent.visible("#telegram-deep-link-url").getAttribute("href");
+        assertThat(url).startsWith("https://t.me/" + FakeTelegram.BOT_USERNAME + "?start=");
+        telegram.message(AGENT_CHAT, "/start " + url.substring(url.indexOf("start=") + 6), 0);
+        agent.visible("#telegram-linked");
+        agent.get("/console/calls"); // not in the Chats pane: the reply comes from Telegram
+
+        Browser visitor = browsers.open(server);
+        visitor.get("/chat");
+        ChatBrowserIT.startAsVisitor(visitor, "Selin");
+        ChatBrowserIT.send(visitor, "#composer", "#send", "My screen stays black");
+        FakeTelegram.Sent note = telegram.awaitSent(s -> s.text().contains("My screen stays black"), WAIT);
+
+        telegram.message(AGENT_CHAT, "Hold the power button for ten seconds.", note.messageId());
+        visitor.awaitText("#messages li[data-seq='2']", "Hold the power button for ten seconds.");
+    }
+}
