@@ -88,6 +88,9 @@ function mineNow(call) {
 function onState(frame) {
   if (!store) return;
   const c = frame.call;
+  const before = store.calls.get(c.id);
+  // Today's count changes only when a call is answered.
+  if (c.status === 'ACCEPTED' && (!before || before.call.status !== 'ACCEPTED') && store.ui) loadLimits();
   put(frame);
   if (ENDED.has(c.status)) store.calls.delete(c.id);
 
@@ -432,7 +435,6 @@ function renderQueue() {
     .sort((a, b) => (a.call.createdAt < b.call.createdAt ? -1 : 1));
   queue.replaceChildren(...items.map((s) => queueItem(s)));
   queueEmpty.hidden = items.length > 0;
-  loadLimits();
 }
 
 function queueItem(s) {
