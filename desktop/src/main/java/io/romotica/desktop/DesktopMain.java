@@ -188,6 +188,7 @@ public final class DesktopMain {
             line.put("width", frame.image().getWidth());
             line.put("height", frame.image().getHeight());
             line.put("verificationCode", frame.verificationCode());
+            line.put("path", viewer.path());
             out.println(line);
             err.println("romotica viewer: verification code " + frame.verificationCode());
             return 0;

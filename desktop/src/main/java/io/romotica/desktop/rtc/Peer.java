@@ -10,6 +10,7 @@ import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.onvoid.webrtc.RTCRtpTransceiver;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
+import dev.onvoid.webrtc.RTCStats;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 import dev.onvoid.webrtc.media.MediaStreamTrack;
 import dev.onvoid.webrtc.media.video.VideoDesktopSource;
@@ -18,6 +19,8 @@ import dev.onvoid.webrtc.media.video.VideoTrackSink;
 import io.romotica.protocol.RemoteEvent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,6 +143,38 @@ public final class Peer implements AutoCloseable {
                 events.failed("could not create a description: " + error);
             }
         };
+    }
+
+    /**
+     * The ICE path in use as "local/remote" candidate types of the selected pair, a relay with its transport to
+     * TURN: "srflx/prflx" (direct through NATs), "relay(udp)/relay" (through TURN). "none" before a pair is
+     * selected. Completes on a libwebrtc thread.
+     */
+    public CompletableFuture<String> path() {
+        CompletableFuture<String> path = new CompletableFuture<>();
+        pc.getStats(report -> path.complete(selectedPath(report.getStats())));
+        return path;
+    }
+
+    private static String selectedPath(Map<String, RTCStats> stats) {
+        for (RTCStats transport : stats.values()) {
+            RTCStats pair = stats.get(String.valueOf(transport.getAttributes().get("selectedCandidatePairId")));
+            if (pair != null) {
+                return candidate(stats.get(String.valueOf(pair.getAttributes().get("localCandidateId")))) + "/"
+                        + candidate(
+                                stats.get(String.valueOf(pair.getAttributes().get("remoteCandidateId"))));
+            }
+        }
+        return "none";
+    }
+
+    private static String candidate(RTCStats candidate) {
+        if (candidate == null) {
+            return "unknown";
+        }
+        String type = String.valueOf(candidate.getAttributes().get("candidateType"));
+        Object relayProtocol = candidate.getAttributes().get("relayProtocol");
+        return relayProtocol == null ? type : type + "(" + relayProtocol + ")";
     }
 
     /** Viewer: where decoded frames of the received track go. */

@@ -108,6 +108,17 @@ public final class ViewerClient implements AutoCloseable {
         }
     }
 
+    /** After {@link #firstFrame}: the ICE path the session uses ({@link Peer#path}), or "unknown". */
+    public String path() throws InterruptedException {
+        try {
+            return CompletableFuture.supplyAsync(() -> peer, thread)
+                    .thenCompose(Peer::path)
+                    .get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return "unknown";
+        }
+    }
+
     private void fail(DesktopFailure.Code code, String message) {
         result.completeExceptionally(new DesktopFailure(code, message));
     }
