@@ -34,6 +34,7 @@ class TelegramIT {
                 .set("telegram.poll.timeout", "1s")
                 .set("telegram.visitor.phone.verification", "true")
                 .set("chat.new.visitors.per.minute", "50")
+                .set("calls.daily.limit", "1")
                 .start();
         admin = server.setupAdmin();
     }
@@ -72,6 +73,34 @@ class TelegramIT {
         socket.send("{\"type\":\"chat.start\",\"clientId\":\"c1\",\"text\":\"" + text + "\"}");
         JsonNode first = socket.probe().ack("c1");
         return new VisitorChat(socket, first.get("conversationId").asText());
+    }
+
+    /** Switches {@code account}'s notifications: everything on, presence as given. */
+    private static void notifyAbout(Account account, boolean presence) {
+        var r = account.client()
+                .put(
+                        "/api/telegram/preferences",
+                        Map.of(
+                                "conversations", true,
+                                "messages", true,
+                                "calls", true,
+                                "missedCalls", true,
+                                "presence", presence,
+                                "limits", true));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    private JsonNode conversation(String id) {
+        return admin.client().get("/api/chat/conversations/" + id).json();
+    }
+
+    private static void eventually(java.util.function.BooleanSupplier condition, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            Thread.sleep(100);
+        }
     }
 
     private long sentTo(long chatId, String contains) {
@@ -307,6 +336,119 @@ class TelegramIT {
         } while (!check.path("detail").asText().startsWith("@") && System.nanoTime() < deadline);
         assertThat(check.get("up").asBoolean()).isTrue();
         assertThat(check.get("detail").asText()).startsWith("@" + FakeTelegram.BOT_USERNAME);
+    }
+
+    @Test
+    void adminsHearWhenAnAgentComesOnlineAndGoesOffline() throws Exception {
+        link(admin, AGENT_CHAT);
+        notifyAbout(admin, true);
+        Account bora = server.createAgent(admin, "bora@example.com", "Bora <Support>");
+        ClientSocket console = ClientSocket.agent(bora.client());
+        FakeTelegram.Sent online =
+                telegram.awaitSent(s -> s.chatId() == AGENT_CHAT && s.text().contains("is online"), WAIT);
+        assertThat(online.text()).contains("Bora &lt;Support&gt;");
+        console.close();
+        telegram.awaitSent(s -> s.chatId() == AGENT_CHAT && s.text().contains("Bora &lt;Support&gt; is offline"), WAIT);
+        assertThat(sentTo(AGENT_CHAT, "Ada Admin is online"))
+                .as("never about themselves")
+                .isZero();
+    }
+
+    @Test
+    void presenceIsOffUntilAnAdminAsksForIt() throws Exception {
+        link(admin, AGENT_CHAT);
+        Account bora = server.createAgent(admin, "bora@example.com", "Bora");
+        ClientSocket.agent(bora.client());
+        visitorStarts("Filiz", "after Bora came online"); // a later notification proves the outbox ran
+        telegram.awaitSent(s -> s.text().contains("after Bora came online"), WAIT);
+        Thread.sleep(500);
+        assertThat(sentTo(AGENT_CHAT, "is online")).isZero();
+    }
+
+    @Test
+    void adminsHearWhenTheTeamsDailyCallLimitIsReached() throws Exception {
+        link(admin, AGENT_CHAT);
+        ClientSocket console = ClientSocket.agent(admin.client());
+        TestServer.Visitor v = server.visitor("Gül");
+        ClientSocket visitor = ClientSocket.visitor(server.client(), v.token());
+        visitor.send("{\"type\":\"call.request\",\"clientId\":\"g1\",\"video\":false}");
+        String callId = console.next(
+                        "call.state", f -> f.at("/call/status").asText().equals("PENDING"))
+                .at("/call/id")
+                .asText();
+        console.send("{\"type\":\"call.accept\",\"callId\":\"" + callId + "\"}");
+        FakeTelegram.Sent limit =
+                telegram.awaitSent(s -> s.chatId() == AGENT_CHAT && s.text().contains("call limit is reached"), WAIT);
+        assertThat(limit.text()).contains("(1 calls)");
+    }
+
+    @Test
+    void takeAndResolveRepliedToANotificationActOnItsConversation() throws Exception {
+        link(admin, AGENT_CHAT);
+        VisitorChat v = visitorStarts("Hakan", "Can someone take this?");
+        FakeTelegram.Sent note = telegram.awaitSent(s -> s.text().contains("Can someone take this?"), WAIT);
+
+        telegram.message(AGENT_CHAT, "/take", note.messageId());
+        telegram.awaitSent(s -> s.chatId() == AGENT_CHAT && s.text().contains("Hakan is yours"), WAIT);
+        assertThat(conversation(v.conversationId()).get("assigneeId").asText()).isEqualTo(admin.id());
+
+        telegram.message(AGENT_CHAT, "/resolve", note.messageId());
+        telegram.awaitSent(s -> s.chatId() == AGENT_CHAT && s.text().contains("Hakan is resolved"), WAIT);
+        assertThat(conversation(v.conversationId()).get("status").asText()).isEqualTo("RESOLVED");
+    }
+
+    @Test
+    void takeWithoutARepliedNotificationAsksForOne() throws Exception {
+        link(admin, AGENT_CHAT);
+        telegram.message(AGENT_CHAT, "/take", 0);
+        telegram.awaitSent(s -> s.chatId() == AGENT_CHAT && s.text().contains("Reply to"), WAIT);
+    }
+
+    @Test
+    void theTakeButtonAssignsTheConversationAndAnswersTheCallbackQuery() throws Exception {
+        link(admin, AGENT_CHAT);
+        VisitorChat v = visitorStarts("Irmak", "Press the button, please");
+        FakeTelegram.Sent note = telegram.awaitSent(s -> s.text().contains("Press the button, please"), WAIT);
+        JsonNode button = note.params().at("/reply_markup/inline_keyboard/0/0");
+        assertThat(button.get("callback_data").asText()).isEqualTo("take:" + v.conversationId());
+
+        String queryId = telegram.buttonPress(
+                AGENT_CHAT, note.messageId(), button.get("callback_data").asText());
+        telegram.awaitSent(s -> s.chatId() == AGENT_CHAT && s.text().contains("Irmak is yours"), WAIT);
+        assertThat(conversation(v.conversationId()).get("assigneeId").asText()).isEqualTo(admin.id());
+        eventually(
+                () -> telegram.callbackAnswers().stream()
+                        .anyMatch(a -> a.get("callback_query_id").asText().equals(queryId)),
+                "answerCallbackQuery called");
+    }
+
+    @Test
+    void aButtonPressFromAnUnlinkedChatIsAnsweredButDoesNothing() throws Exception {
+        link(admin, AGENT_CHAT);
+        VisitorChat v = visitorStarts("Jale", "Not for strangers");
+        FakeTelegram.Sent note = telegram.awaitSent(s -> s.text().contains("Not for strangers"), WAIT);
+        String queryId = telegram.buttonPress(777L, note.messageId(), "take:" + v.conversationId());
+        eventually(
+                () -> telegram.callbackAnswers().stream()
+                        .anyMatch(a -> a.get("callback_query_id").asText().equals(queryId)),
+                "answerCallbackQuery called");
+        assertThat(conversation(v.conversationId()).get("assigneeId").isNull()).isTrue();
+    }
+
+    @Test
+    void theOutboxSurvivesARestartAndDeliversOnce() throws Exception {
+        link(admin, AGENT_CHAT);
+        telegram.down();
+        visitorStarts("Kemal", "Queued before the restart");
+        Thread.sleep(1500); // the outbox tries and fails meanwhile
+        server.stopKeepingData();
+        server = TestServer.builder().restarting(server).start();
+        assertThat(sentTo(AGENT_CHAT, "Queued before the restart")).isZero();
+        telegram.up();
+        server.clock().advance(Duration.ofMinutes(10)); // past any back-off
+        telegram.awaitSent(s -> s.text().contains("Queued before the restart"), WAIT);
+        Thread.sleep(1500);
+        assertThat(sentTo(AGENT_CHAT, "Queued before the restart")).isEqualTo(1);
     }
 
     private static String codeIn(FakeTelegram.Sent sent) {

@@ -461,8 +461,6 @@ public final class FakeTelegram implements AutoCloseable {
             }
             messageId =
                     messageIds.computeIfAbsent(chatId, k -> new AtomicInteger()).incrementAndGet();
-            sent.add(new Sent(method, chatId, params, messageId));
-            lock.notifyAll();
         }
         ObjectNode message = JSON.createObjectNode();
         message.put("message_id", messageId);
@@ -485,6 +483,11 @@ public final class FakeTelegram implements AutoCloseable {
             }
         }
         ok(ex, message);
+        // Recorded once answered: a test that replies to this message must not beat the bot to its id.
+        synchronized (lock) {
+            sent.add(new Sent(method, chatId, params, messageId));
+            lock.notifyAll();
+        }
     }
 
     private void getFile(HttpExchange ex, ObjectNode params) throws IOException {
