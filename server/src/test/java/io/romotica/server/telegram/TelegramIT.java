@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 class TelegramIT {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final long AGENT_CHAT = 5550001L;
+    /** The address links in notifications point to. */
+    private static final String PUBLIC_URL = "https://support.example.test";
 
     private FakeTelegram telegram;
     private TestServer server;
@@ -35,6 +37,7 @@ class TelegramIT {
                 .set("telegram.visitor.phone.verification", "true")
                 .set("chat.new.visitors.per.minute", "50")
                 .set("calls.daily.limit", "1")
+                .set("public.url", PUBLIC_URL)
                 .start();
         admin = server.setupAdmin();
     }
@@ -302,6 +305,11 @@ class TelegramIT {
     @Test
     void aVisitorVerifiesTheirPhoneBySharingTheirOwnContact() throws Exception {
         TestServer.Visitor v = server.visitor("Mert");
+        JsonNode before = server.client()
+                .send("GET", "/api/chat/phone-verification", null, Map.of("X-Visitor-Token", v.token()))
+                .json();
+        assertThat(before.get("offered").asBoolean()).isTrue();
+        assertThat(before.get("verifiedAt").isNull()).isTrue();
         long deadline = System.nanoTime() + WAIT.toNanos();
         ApiClient.Response r;
         do {
@@ -324,6 +332,13 @@ class TelegramIT {
         telegram.awaitSent(s -> s.chatId() == chat && s.text().contains("verified"), WAIT);
         JsonNode details = admin.client().get("/api/chat/visitors/" + v.id()).json();
         assertThat(details.get("phone").asText()).isEqualTo("+905551112233");
+        assertThat(details.get("phoneVerifiedAt").isTextual()).isTrue();
+        JsonNode own = server.client()
+                .send("GET", "/api/chat/phone-verification", null, Map.of("X-Visitor-Token", v.token()))
+                .json();
+        assertThat(own.get("offered").asBoolean()).isTrue();
+        assertThat(own.get("phone").asText()).isEqualTo("+905551112233");
+        assertThat(own.get("verifiedAt").isTextual()).isTrue();
     }
 
     @Test
@@ -380,6 +395,23 @@ class TelegramIT {
         FakeTelegram.Sent limit =
                 telegram.awaitSent(s -> s.chatId() == AGENT_CHAT && s.text().contains("call limit is reached"), WAIT);
         assertThat(limit.text()).contains("(1 calls)");
+    }
+
+    @Test
+    void theIncomingCallNotificationLinksToThatCallInTheCallsPane() throws Exception {
+        link(admin, AGENT_CHAT);
+        TestServer.Visitor v = server.visitor("Lütfiye");
+        ClientSocket.visitor(server.client(), v.token())
+                .send("{\"type\":\"call.request\",\"clientId\":\"l1\",\"video\":false}");
+        FakeTelegram.Sent note = telegram.awaitSent(s -> s.text().contains("Incoming call"), WAIT);
+        String callId = admin.client()
+                .get("/api/calls/open")
+                .json()
+                .get(0)
+                .at("/call/id")
+                .asText();
+        JsonNode button = note.params().at("/reply_markup/inline_keyboard/0/0");
+        assertThat(button.get("url").asText()).isEqualTo(PUBLIC_URL + "/console/calls?call=" + callId);
     }
 
     @Test
