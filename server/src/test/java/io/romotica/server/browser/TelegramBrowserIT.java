@@ -103,4 +103,41 @@ class TelegramBrowserIT {
         agent.awaitText("#chat-details", "+905320001122");
         assertThat(agent.visible("#chat-visitor-phone-verified").getText()).isEqualTo("verified");
     }
+
+    @Test
+    void theIncomingCallLinkFocusesThatCallOrSaysItIsNoLongerWaiting() throws Exception {
+        TestServer.Visitor first = server.visitor("Oya");
+        io.romotica.server.testing.ClientSocket.visitor(server.client(), first.token())
+                .send("{\"type\":\"call.request\",\"clientId\":\"o1\",\"video\":false}");
+        TestServer.Visitor second = server.visitor("Pelin");
+        io.romotica.server.testing.ClientSocket.visitor(server.client(), second.token())
+                .send("{\"type\":\"call.request\",\"clientId\":\"p1\",\"video\":false}");
+        String secondId = null;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (secondId == null && System.nanoTime() < deadline) {
+            for (var s : admin.client().get("/api/calls/open").json()) {
+                if (s.at("/call/visitorName").asText().equals("Pelin")) {
+                    secondId = s.at("/call/id").asText();
+                }
+            }
+            Thread.sleep(100);
+        }
+        assertThat(secondId).isNotNull();
+
+        Browser agent = browsers.open(server);
+        agent.signIn(admin);
+        agent.get("/console/calls?call=" + secondId);
+        agent.awaitAttribute("#calls-queue li[data-call='" + secondId + "']", "aria-current", "true");
+        assertThat(agent.visible("#calls-queue li[data-call='" + secondId + "']")
+                        .getAttribute("class"))
+                .contains("is-focused");
+        assertThat(agent.all("#calls-queue li.is-focused", 1)).hasSize(1);
+        assertThat(agent.driver()
+                        .findElement(org.openqa.selenium.By.id("calls-focus-note"))
+                        .isDisplayed())
+                .isFalse();
+
+        agent.get("/console/calls?call=no-such-call-0000000000");
+        agent.awaitText("#calls-focus-note", "no longer waiting");
+    }
 }
