@@ -61,7 +61,7 @@ class FakeTelegramTest {
         JsonNode answer = JSON.readTree(r.body());
         assertThat(answer.get("ok").asBoolean()).isTrue();
         assertThat(answer.at("/result/caption").asText()).isEqualTo("Çay <b>hazır</b>");
-        FakeTelegram.Sent sent = telegram.sent().getFirst();
+        FakeTelegram.Sent sent = telegram.awaitSent(s -> true, java.time.Duration.ofSeconds(5));
         assertThat(sent.method()).isEqualTo(method);
         assertThat(sent.chatId()).isEqualTo(4242L);
         assertThat(sent.text()).isEqualTo("Çay <b>hazır</b>");
