@@ -5,7 +5,9 @@
 // (sound, browser notification, a count on the Calls link) while the agent is not in a call, and holds the
 // running call in a dock that stays on screen whatever pane is open (call-session.js does the media).
 // renderCalls() is the Calls pane: today's limits, the FIFO queue with accept / reject, the recording
-// policy (admins) and the history with filters, CSV export and recordings.
+// policy (admins) and the history with filters, CSV export and recordings. Opened as ?call=<id> (the link in
+// the Telegram notification of an incoming call) it scrolls to that call in the queue and highlights it, or
+// says that it was answered meanwhile or is no longer waiting.
 // inviteToCall() starts a call from a chat conversation.
 
 import { api, currentCsrfToken, enc, query } from './api.js';
@@ -64,6 +66,7 @@ async function loadOpen() {
     return;
   }
   if (!store) return;
+  store.loaded = true;
   const known = new Set();
   for (const s of states) {
     known.add(s.call.id);
@@ -377,10 +380,13 @@ function showDock(...content) {
 
 // --- the Calls pane ---
 
-export function renderCalls(container) {
+export function renderCalls(container, ctx = {}) {
   if (!store) return;
+  const wanted = new URLSearchParams(ctx.search || '').get('call');
+  store.focus = wanted ? { id: wanted, shown: false } : null;
   const limits = h('p', { id: 'calls-limits', class: 'calls-limits muted' });
   const queue = h('ul', { id: 'calls-queue', class: 'calls-queue' });
+  const focusNote = h('p', { id: 'calls-focus-note', class: 'calls-focus-note', role: 'status', hidden: true });
   const queueEmpty = h('div', { class: 'empty-state calls-empty' },
     h('div', { class: 'empty-icon' }, icon('calls')),
     h('h2', { class: 'empty-title', t: 'pane.calls.emptyTitle' }),
@@ -402,10 +408,10 @@ export function renderCalls(container) {
     h('section', { class: 'card calls-section', 'aria-labelledby': 'calls-queue-h' },
       h('h2', { id: 'calls-queue-h', class: 'card-title', t: 'calls.queue' }),
       h('label', { class: 'call-check' }, camera, h('span', { t: 'calls.answerCamera' })),
-      queue, queueEmpty),
+      focusNote, queue, queueEmpty),
     policy,
     history.root);
-  store.ui = { container, limits, queue, queueEmpty };
+  store.ui = { container, limits, queue, queueEmpty, focusNote };
   renderQueue();
   loadLimits();
   history.load();
@@ -435,6 +441,36 @@ function renderQueue() {
     .sort((a, b) => (a.call.createdAt < b.call.createdAt ? -1 : 1));
   queue.replaceChildren(...items.map((s) => queueItem(s)));
   queueEmpty.hidden = items.length > 0;
+  showFocus();
+}
+
+/**
+ * The call the pane was opened for (?call=<id>): highlighted in the queue (scrolled to once), or a note
+ * that someone answered it or that it no longer waits — said only once the open calls are known.
+ */
+function showFocus() {
+  const f = store.focus;
+  const { queue, focusNote } = store.ui;
+  if (!f) return;
+  const item = [...queue.children].find((li) => li.dataset.call === f.id);
+  if (item) {
+    item.classList.add('is-focused');
+    item.setAttribute('aria-current', 'true');
+    focusNote.hidden = true;
+    if (!f.shown) {
+      f.shown = true;
+      item.scrollIntoView({ block: 'center' });
+      const accept = item.querySelector('[data-action="accept"]');
+      if (accept && !accept.disabled) accept.focus();
+    }
+    return;
+  }
+  if (!store.loaded) return;
+  const known = store.calls.get(f.id);
+  const c = known ? known.call : null;
+  if (c && c.status === 'ACCEPTED') setText(focusNote, 'calls.focus.answered', { name: c.agentName || '' });
+  else setText(focusNote, 'calls.focus.gone');
+  focusNote.hidden = false;
 }
 
 function queueItem(s) {

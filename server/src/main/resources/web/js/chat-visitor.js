@@ -18,6 +18,7 @@ import { createThreadView, showChatError } from './chat-view.js';
 import { createMediaCache } from './chat-media.js';
 import { Uploads } from './chat-upload.js';
 import { createVisitorCalls } from './call-visitor.js';
+import { createPhoneVerification } from './chat-phone.js';
 
 const IDENTITY_KEY = 'romotica.visitor';
 const OUTBOX_KEY = 'romotica.visitor.outbox';
@@ -252,12 +253,16 @@ async function startSession({ fresh = false } = {}) {
       else openDraft();
     },
   });
+  session.phone = createPhoneVerification({
+    request: (method, path) => visitorFetch(method, path, { token: identity ? identity.token : '' }),
+  });
   // The list's read pointers (peerReadSeq: how far agents have read) bring back "Seen" after a reload.
   for (const c of list || []) client.putConversation(session.conversations, c);
 
   buildScreens();
   wireSession();
   fetchAvailability();
+  session.phone.start();
   socket.start();
 
   const wanted = sessionStorage.getItem(OPEN_KEY);
@@ -325,7 +330,7 @@ function buildScreens() {
     s.connection,
     s.view.root);
 
-  mountScreen(frame({ actions: [s.calls.button] }, s.calls.panel, s.listView, s.threadViewEl));
+  mountScreen(frame({ actions: [s.calls.button] }, s.calls.panel, s.phone.root, s.listView, s.threadViewEl));
   setTitle('chat.title');
 }
 
@@ -410,6 +415,7 @@ function forget() {
   if (session) {
     for (const off of session.offs) off();
     session.calls.destroy();
+    session.phone.destroy();
     session.view.destroy();
     session.uploads.dispose();
     session.client.dispose();

@@ -968,6 +968,15 @@ async function loadAgents() {
   }
 }
 
+/** The visitor's number, with a "verified" mark when they proved it is theirs (through Telegram). */
+function phoneValue(v) {
+  const link = h('a', { href: `tel:${v.phone.replace(/[^0-9+]/g, '')}`, text: v.phone });
+  if (!v.phoneVerifiedAt) return link;
+  const mark = h('span', { id: 'chat-visitor-phone-verified', class: 'badge badge-ok chats-verified', t: 'chats.visitor.phoneVerified' });
+  mark.title = t('chats.visitor.phoneVerifiedAt', { when: new Date(v.phoneVerifiedAt).toLocaleString(document.documentElement.lang || undefined) });
+  return h('span', { class: 'chats-visitor-phone' }, link, ' ', mark);
+}
+
 function renderDetails() {
   const ui = store && store.ui;
   if (!ui) return;
@@ -986,7 +995,7 @@ function renderDetails() {
   if (v && v.id) {
     row('chats.visitor.name', textOrNone(v.name));
     row('chats.visitor.email', v.email ? h('a', { href: `mailto:${v.email}`, text: v.email }) : textOrNone(null));
-    row('chats.visitor.phone', v.phone ? h('a', { href: `tel:${v.phone.replace(/[^0-9+]/g, '')}`, text: v.phone }) : textOrNone(null));
+    row('chats.visitor.phone', v.phone ? phoneValue(v) : textOrNone(null));
     row('chats.visitor.firstSeen', h('time', { dt: v.createdAt || null }));
     row('chats.visitor.lastSeen', h('time', { dt: v.lastSeenAt || null }));
     row('chats.visitor.conversations', h('span', { text: formatNumber(v.conversations || 0) }));

@@ -163,12 +163,16 @@ final class ChatRepository {
                 .execute());
     }
 
-    /** A visitor as agents see them in a conversation's side panel. */
+    /**
+     * A visitor as agents see them in a conversation's side panel; {@code phoneVerifiedAt} is set when the
+     * visitor proved the phone number is theirs (through Telegram), null for a number they only typed.
+     */
     public record VisitorDetails(
             String id,
             String name,
             String email,
             String phone,
+            Instant phoneVerifiedAt,
             Instant createdAt,
             Instant lastSeenAt,
             int conversations) {}
@@ -183,6 +187,7 @@ final class ChatRepository {
                         rs.getString("name"),
                         rs.getString("email"),
                         rs.getString("phone"),
+                        instant(rs, "phone_verified_at"),
                         instant(rs, "created_at"),
                         instant(rs, "last_seen_at"),
                         rs.getInt("n")))

@@ -111,6 +111,13 @@ public final class TelegramRoutes {
                         null,
                         null,
                         this::webhook)
+                .get(
+                        "/api/chat/phone-verification",
+                        Access.PUBLIC,
+                        "Whether the visitor (X-Visitor-Token) may verify their phone by Telegram, and the verified"
+                                + " number once they did",
+                        TelegramService.PhoneVerification.class,
+                        ctx -> Api.json(ctx, telegram.phoneVerification(parties.visitor(ctx))))
                 .post(
                         "/api/chat/phone-verification",
                         Access.PUBLIC,

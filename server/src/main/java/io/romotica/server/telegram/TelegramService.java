@@ -688,6 +688,19 @@ public final class TelegramService implements AutoCloseable {
         return enabled() && config.visitorPhoneVerification();
     }
 
+    /**
+     * Whether a visitor is offered phone verification, and their number once verified ({@code verifiedAt}
+     * null while not), for the chat page.
+     */
+    public record PhoneVerification(boolean offered, String phone, Instant verifiedAt) {}
+
+    public PhoneVerification phoneVerification(Party.Visitor visitor) {
+        Optional<TelegramStore.VisitorPhone> v = store.visitorPhone(visitor.id());
+        Instant verifiedAt = v.map(TelegramStore.VisitorPhone::verifiedAt).orElse(null);
+        return new PhoneVerification(
+                phoneVerificationEnabled(), verifiedAt == null ? null : v.get().phone(), verifiedAt);
+    }
+
     /** A one-time deep link for a visitor: opening it and sharing the contact verifies their phone number. */
     public DeepLink startPhoneVerification(Party.Visitor visitor) {
         if (!phoneVerificationEnabled()) {

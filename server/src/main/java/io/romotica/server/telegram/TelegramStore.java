@@ -279,6 +279,16 @@ final class TelegramStore {
                 .findFirst());
     }
 
+    /** A visitor's phone number and when it was verified (null: not verified); empty for an unknown visitor. */
+    record VisitorPhone(String phone, Instant verifiedAt) {}
+
+    Optional<VisitorPhone> visitorPhone(String visitorId) {
+        return jdbi.withHandle(h -> h.createQuery("select phone, phone_verified_at from visitors where id = :v")
+                .bind("v", visitorId)
+                .map((rs, ctx) -> new VisitorPhone(rs.getString("phone"), instant(rs, "phone_verified_at")))
+                .findOne());
+    }
+
     /** Stores the visitor's verified number and retires the chat's phone links. */
     void verifyVisitorPhone(String visitorId, String phone, long chatId, Instant now) {
         jdbi.useTransaction(h -> {

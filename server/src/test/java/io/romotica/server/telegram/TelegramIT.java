@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 class TelegramIT {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final long AGENT_CHAT = 5550001L;
+    /** The address links in notifications point to. */
+    private static final String PUBLIC_URL = "https://support.example.test";
 
     private FakeTelegram telegram;
     private TestServer server;
@@ -34,6 +36,8 @@ class TelegramIT {
                 .set("telegram.poll.timeout", "1s")
                 .set("telegram.visitor.phone.verification", "true")
                 .set("chat.new.visitors.per.minute", "50")
+                .set("calls.daily.limit", "1")
+                .set("public.url", PUBLIC_URL)
                 .start();
         admin = server.setupAdmin();
     }
@@ -72,6 +76,34 @@ class TelegramIT {
         socket.send("{\"type\":\"chat.start\",\"clientId\":\"c1\",\"text\":\"" + text + "\"}");
         JsonNode first = socket.probe().ack("c1");
         return new VisitorChat(socket, first.get("conversationId").asText());
+    }
+
+    /** Switches {@code account}'s notifications: everything on, presence as given. */
+    private static void notifyAbout(Account account, boolean presence) {
+        var r = account.client()
+                .put(
+                        "/api/telegram/preferences",
+                        Map.of(
+                                "conversations", true,
+                                "messages", true,
+                                "calls", true,
+                                "missedCalls", true,
+                                "presence", presence,
+                                "limits", true));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    private JsonNode conversation(String id) {
+        return admin.client().get("/api/chat/conversations/" + id).json();
+    }
+
+    private static void eventually(java.util.function.BooleanSupplier condition, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            Thread.sleep(100);
+        }
     }
 
     private long sentTo(long chatId, String contains) {
@@ -273,6 +305,11 @@ class TelegramIT {
     @Test
     void aVisitorVerifiesTheirPhoneBySharingTheirOwnContact() throws Exception {
         TestServer.Visitor v = server.visitor("Mert");
+        JsonNode before = server.client()
+                .send("GET", "/api/chat/phone-verification", null, Map.of("X-Visitor-Token", v.token()))
+                .json();
+        assertThat(before.get("offered").asBoolean()).isTrue();
+        assertThat(before.get("verifiedAt").isNull()).isTrue();
         long deadline = System.nanoTime() + WAIT.toNanos();
         ApiClient.Response r;
         do {
@@ -295,6 +332,13 @@ class TelegramIT {
         telegram.awaitSent(s -> s.chatId() == chat && s.text().contains("verified"), WAIT);
         JsonNode details = admin.client().get("/api/chat/visitors/" + v.id()).json();
         assertThat(details.get("phone").asText()).isEqualTo("+905551112233");
+        assertThat(details.get("phoneVerifiedAt").isTextual()).isTrue();
+        JsonNode own = server.client()
+                .send("GET", "/api/chat/phone-verification", null, Map.of("X-Visitor-Token", v.token()))
+                .json();
+        assertThat(own.get("offered").asBoolean()).isTrue();
+        assertThat(own.get("phone").asText()).isEqualTo("+905551112233");
+        assertThat(own.get("verifiedAt").isTextual()).isTrue();
     }
 
     @Test
@@ -307,6 +351,136 @@ class TelegramIT {
         } while (!check.path("detail").asText().startsWith("@") && System.nanoTime() < deadline);
         assertThat(check.get("up").asBoolean()).isTrue();
         assertThat(check.get("detail").asText()).startsWith("@" + FakeTelegram.BOT_USERNAME);
+    }
+
+    @Test
+    void adminsHearWhenAnAgentComesOnlineAndGoesOffline() throws Exception {
+        link(admin, AGENT_CHAT);
+        notifyAbout(admin, true);
+        Account bora = server.createAgent(admin, "bora@example.com", "Bora <Support>");
+        ClientSocket console = ClientSocket.agent(bora.client());
+        FakeTelegram.Sent online =
+                telegram.awaitSent(s -> s.chatId() == AGENT_CHAT && s.text().contains("is online"), WAIT);
+        assertThat(online.text()).contains("Bora &lt;Support&gt;");
+        console.close();
+        telegram.awaitSent(s -> s.chatId() == AGENT_CHAT && s.text().contains("Bora &lt;Support&gt; is offline"), WAIT);
+        assertThat(sentTo(AGENT_CHAT, "Ada Admin is online"))
+                .as("never about themselves")
+                .isZero();
+    }
+
+    @Test
+    void presenceIsOffUntilAnAdminAsksForIt() throws Exception {
+        link(admin, AGENT_CHAT);
+        Account bora = server.createAgent(admin, "bora@example.com", "Bora");
+        ClientSocket.agent(bora.client());
+        visitorStarts("Filiz", "after Bora came online"); // a later notification proves the outbox ran
+        telegram.awaitSent(s -> s.text().contains("after Bora came online"), WAIT);
+        Thread.sleep(500);
+        assertThat(sentTo(AGENT_CHAT, "is online")).isZero();
+    }
+
+    @Test
+    void adminsHearWhenTheTeamsDailyCallLimitIsReached() throws Exception {
+        link(admin, AGENT_CHAT);
+        ClientSocket console = ClientSocket.agent(admin.client());
+        TestServer.Visitor v = server.visitor("Gül");
+        ClientSocket visitor = ClientSocket.visitor(server.client(), v.token());
+        visitor.send("{\"type\":\"call.request\",\"clientId\":\"g1\",\"video\":false}");
+        String callId = console.next(
+                        "call.state", f -> f.at("/call/status").asText().equals("PENDING"))
+                .at("/call/id")
+                .asText();
+        console.send("{\"type\":\"call.accept\",\"callId\":\"" + callId + "\"}");
+        FakeTelegram.Sent limit =
+                telegram.awaitSent(s -> s.chatId() == AGENT_CHAT && s.text().contains("call limit is reached"), WAIT);
+        assertThat(limit.text()).contains("(1 calls)");
+    }
+
+    @Test
+    void theIncomingCallNotificationLinksToThatCallInTheCallsPane() throws Exception {
+        link(admin, AGENT_CHAT);
+        TestServer.Visitor v = server.visitor("Lütfiye");
+        ClientSocket.visitor(server.client(), v.token())
+                .send("{\"type\":\"call.request\",\"clientId\":\"l1\",\"video\":false}");
+        FakeTelegram.Sent note = telegram.awaitSent(s -> s.text().contains("Incoming call"), WAIT);
+        String callId = admin.client()
+                .get("/api/calls/open")
+                .json()
+                .get(0)
+                .at("/call/id")
+                .asText();
+        JsonNode button = note.params().at("/reply_markup/inline_keyboard/0/0");
+        assertThat(button.get("url").asText()).isEqualTo(PUBLIC_URL + "/console/calls?call=" + callId);
+    }
+
+    @Test
+    void takeAndResolveRepliedToANotificationActOnItsConversation() throws Exception {
+        link(admin, AGENT_CHAT);
+        VisitorChat v = visitorStarts("Hakan", "Can someone take this?");
+        FakeTelegram.Sent note = telegram.awaitSent(s -> s.text().contains("Can someone take this?"), WAIT);
+
+        telegram.message(AGENT_CHAT, "/take", note.messageId());
+        telegram.awaitSent(s -> s.chatId() == AGENT_CHAT && s.text().contains("Hakan is yours"), WAIT);
+        assertThat(conversation(v.conversationId()).get("assigneeId").asText()).isEqualTo(admin.id());
+
+        telegram.message(AGENT_CHAT, "/resolve", note.messageId());
+        telegram.awaitSent(s -> s.chatId() == AGENT_CHAT && s.text().contains("Hakan is resolved"), WAIT);
+        assertThat(conversation(v.conversationId()).get("status").asText()).isEqualTo("RESOLVED");
+    }
+
+    @Test
+    void takeWithoutARepliedNotificationAsksForOne() throws Exception {
+        link(admin, AGENT_CHAT);
+        telegram.message(AGENT_CHAT, "/take", 0);
+        telegram.awaitSent(s -> s.chatId() == AGENT_CHAT && s.text().contains("Reply to"), WAIT);
+    }
+
+    @Test
+    void theTakeButtonAssignsTheConversationAndAnswersTheCallbackQuery() throws Exception {
+        link(admin, AGENT_CHAT);
+        VisitorChat v = visitorStarts("Irmak", "Press the button, please");
+        FakeTelegram.Sent note = telegram.awaitSent(s -> s.text().contains("Press the button, please"), WAIT);
+        JsonNode button = note.params().at("/reply_markup/inline_keyboard/0/0");
+        assertThat(button.get("callback_data").asText()).isEqualTo("take:" + v.conversationId());
+
+        String queryId = telegram.buttonPress(
+                AGENT_CHAT, note.messageId(), button.get("callback_data").asText());
+        telegram.awaitSent(s -> s.chatId() == AGENT_CHAT && s.text().contains("Irmak is yours"), WAIT);
+        assertThat(conversation(v.conversationId()).get("assigneeId").asText()).isEqualTo(admin.id());
+        eventually(
+                () -> telegram.callbackAnswers().stream()
+                        .anyMatch(a -> a.get("callback_query_id").asText().equals(queryId)),
+                "answerCallbackQuery called");
+    }
+
+    @Test
+    void aButtonPressFromAnUnlinkedChatIsAnsweredButDoesNothing() throws Exception {
+        link(admin, AGENT_CHAT);
+        VisitorChat v = visitorStarts("Jale", "Not for strangers");
+        FakeTelegram.Sent note = telegram.awaitSent(s -> s.text().contains("Not for strangers"), WAIT);
+        String queryId = telegram.buttonPress(777L, note.messageId(), "take:" + v.conversationId());
+        eventually(
+                () -> telegram.callbackAnswers().stream()
+                        .anyMatch(a -> a.get("callback_query_id").asText().equals(queryId)),
+                "answerCallbackQuery called");
+        assertThat(conversation(v.conversationId()).get("assigneeId").isNull()).isTrue();
+    }
+
+    @Test
+    void theOutboxSurvivesARestartAndDeliversOnce() throws Exception {
+        link(admin, AGENT_CHAT);
+        telegram.down();
+        visitorStarts("Kemal", "Queued before the restart");
+        Thread.sleep(1500); // the outbox tries and fails meanwhile
+        server.stopKeepingData();
+        server = TestServer.builder().restarting(server).start();
+        assertThat(sentTo(AGENT_CHAT, "Queued before the restart")).isZero();
+        telegram.up();
+        server.clock().advance(Duration.ofMinutes(10)); // past any back-off
+        telegram.awaitSent(s -> s.text().contains("Queued before the restart"), WAIT);
+        Thread.sleep(1500);
+        assertThat(sentTo(AGENT_CHAT, "Queued before the restart")).isEqualTo(1);
     }
 
     private static String codeIn(FakeTelegram.Sent sent) {

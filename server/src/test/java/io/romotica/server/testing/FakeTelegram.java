@@ -13,12 +13,16 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A local HTTP server that answers like the Telegram Bot API as publicly documented
@@ -27,9 +31,11 @@ import java.util.function.Predicate;
  * {@code reply_parameters}, {@code reply_markup}), {@code sendPhoto}, {@code sendVoice}, {@code sendDocument},
  * {@code getFile} and the file download at {@code /file/bot<token>/<path>}, {@code setWebhook} (with
  * {@code secret_token}), {@code deleteWebhook}, {@code answerCallbackQuery}, and error bodies
- * {@code {ok:false, error_code, description, parameters:{retry_after}}}. Parameters come as JSON, form or
- * query string. Test hooks inject updates, take it down (connections closed without an answer) and up, and
- * answer the next sends with 429. Thread-safe.
+ * {@code {ok:false, error_code, description, parameters:{retry_after}}}. Parameters come as JSON, form,
+ * query string or multipart/form-data (how the public Bot API takes uploaded files: a part with a file name
+ * becomes a stored file whose id the recorded parameter holds, retrievable with {@link #file}). Test hooks
+ * inject updates (messages, contacts, media, button presses), take it down (connections closed without an
+ * answer) and up, and answer the next sends with 429. Thread-safe.
  */
 public final class FakeTelegram implements AutoCloseable {
     public static final String TOKEN = "123456789:AAtest-token_for-the-fake-bot";
@@ -56,6 +62,7 @@ public final class FakeTelegram implements AutoCloseable {
     private final List<ObjectNode> updates = new ArrayList<>();
     private final List<Sent> sent = new ArrayList<>();
     private final List<String> calls = new ArrayList<>();
+    private final List<JsonNode> callbackAnswers = new ArrayList<>();
     private final Map<String, byte[]> files = new HashMap<>();
     private final Map<String, String> filePaths = new HashMap<>();
     private final Map<Long, AtomicInteger> messageIds = new HashMap<>();
@@ -151,6 +158,31 @@ public final class FakeTelegram implements AutoCloseable {
     }
 
     /**
+     * Queues a press on an inline keyboard button with {@code data} under the bot's message {@code messageId}
+     * in {@code chatId}; returns the callback query's id.
+     */
+    public String buttonPress(long chatId, long messageId, String data) {
+        ObjectNode update = JSON.createObjectNode();
+        String id = "cq" + chatId + "x" + messageId + "x" + Math.abs(data.hashCode());
+        ObjectNode query = update.putObject("callback_query");
+        query.put("id", id);
+        query.putObject("from")
+                .put("id", chatId)
+                .put("is_bot", false)
+                .put("first_name", "Agent")
+                .put("username", "user" + chatId);
+        query.put("chat_instance", "ci" + chatId);
+        query.put("data", data);
+        ObjectNode message = query.putObject("message");
+        message.put("message_id", messageId);
+        message.put("date", System.currentTimeMillis() / 1000);
+        message.putObject("chat").put("id", chatId).put("type", "private").put("first_name", "Agent");
+        message.putObject("from").put("id", BOT_ID).put("is_bot", true).put("username", BOT_USERNAME);
+        inject(update);
+        return id;
+    }
+
+    /**
      * Queues a media message replying to {@code replyTo}: {@code kind} photo, voice or document, with bytes
      * retrievable through getFile.
      */
@@ -227,6 +259,20 @@ public final class FakeTelegram implements AutoCloseable {
     public List<Sent> sent() {
         synchronized (lock) {
             return List.copyOf(sent);
+        }
+    }
+
+    /** The parameters of every answerCallbackQuery call so far, in order. */
+    public List<JsonNode> callbackAnswers() {
+        synchronized (lock) {
+            return List.copyOf(callbackAnswers);
+        }
+    }
+
+    /** The bytes of a stored file (one injected with {@link #addFile} or uploaded by the bot), or null. */
+    public byte[] file(String fileId) {
+        synchronized (lock) {
+            return files.get(fileId);
         }
     }
 
@@ -340,7 +386,21 @@ public final class FakeTelegram implements AutoCloseable {
                     }
                     ok(ex, JSON.getNodeFactory().booleanNode(true));
                 }
-                case "answerCallbackQuery" -> ok(ex, JSON.getNodeFactory().booleanNode(true));
+                case "answerCallbackQuery" -> {
+                    if (params.path("callback_query_id").asText("").isEmpty()) {
+                        error(
+                                ex,
+                                400,
+                                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+                                0);
+                        return;
+                    }
+                    synchronized (lock) {
+                        callbackAnswers.add(params);
+                        lock.notifyAll();
+                    }
+                    ok(ex, JSON.getNodeFactory().booleanNode(true));
+                }
                 default -> error(ex, 404, "Not Found", 0);
             }
         } catch (InterruptedException e) {
@@ -387,6 +447,11 @@ public final class FakeTelegram implements AutoCloseable {
             error(ex, 400, "Bad Request: message text is empty", 0);
             return;
         }
+        String media = method.equals("sendMessage") ? null : method.substring(4).toLowerCase(Locale.ROOT);
+        if (media != null && params.path(media).asText("").isBlank()) {
+            error(ex, 400, "Bad Request: there is no " + media + " in the request", 0);
+            return;
+        }
         long messageId;
         synchronized (lock) {
             if (tooManyLeft > 0) {
@@ -396,8 +461,6 @@ public final class FakeTelegram implements AutoCloseable {
             }
             messageId =
                     messageIds.computeIfAbsent(chatId, k -> new AtomicInteger()).incrementAndGet();
-            sent.add(new Sent(method, chatId, params, messageId));
-            lock.notifyAll();
         }
         ObjectNode message = JSON.createObjectNode();
         message.put("message_id", messageId);
@@ -407,7 +470,24 @@ public final class FakeTelegram implements AutoCloseable {
         if (params.has("text")) {
             message.put("text", params.path("text").asText());
         }
+        if (params.has("caption")) {
+            message.put("caption", params.path("caption").asText());
+        }
+        if (media != null) {
+            String fileId = params.path(media).asText("");
+            ObjectNode file = JSON.createObjectNode().put("file_id", fileId).put("file_unique_id", "u" + fileId);
+            if (media.equals("photo")) {
+                message.putArray("photo").add(file);
+            } else {
+                message.set(media, file);
+            }
+        }
         ok(ex, message);
+        // Recorded once answered: a test that replies to this message must not beat the bot to its id.
+        synchronized (lock) {
+            sent.add(new Sent(method, chatId, params, messageId));
+            lock.notifyAll();
+        }
     }
 
     private void getFile(HttpExchange ex, ObjectNode params) throws IOException {
@@ -450,7 +530,7 @@ public final class FakeTelegram implements AutoCloseable {
         }
     }
 
-    private static ObjectNode params(HttpExchange ex) throws IOException {
+    private ObjectNode params(HttpExchange ex) throws IOException {
         ObjectNode params = JSON.createObjectNode();
         String query = ex.getRequestURI().getRawQuery();
         if (query != null) {
@@ -462,8 +542,69 @@ public final class FakeTelegram implements AutoCloseable {
             JSON.readTree(body).properties().forEach(e -> params.set(e.getKey(), e.getValue()));
         } else if (body.length > 0 && type != null && type.startsWith("application/x-www-form-urlencoded")) {
             form(new String(body, StandardCharsets.UTF_8), params);
+        } else if (body.length > 0 && type != null && type.startsWith("multipart/form-data")) {
+            multipart(body, type, params);
         }
         return params;
+    }
+
+    /**
+     * multipart/form-data (RFC 7578): a part without a file name is a parameter (JSON-serialized ones parsed,
+     * as in a form); a part with one is an uploaded file, stored, and the parameter becomes its file id.
+     */
+    private void multipart(byte[] body, String contentType, ObjectNode into) throws IOException {
+        Matcher b = Pattern.compile("boundary=\"?([^\";]+)\"?").matcher(contentType);
+        if (!b.find()) {
+            return;
+        }
+        byte[] delimiter = ("--" + b.group(1)).getBytes(StandardCharsets.ISO_8859_1);
+        int at = indexOf(body, delimiter, 0);
+        while (at >= 0) {
+            int start = at + delimiter.length;
+            if (start + 1 < body.length && body[start] == '-' && body[start + 1] == '-') {
+                return; // the closing delimiter
+            }
+            start += 2; // CRLF after the delimiter
+            int next = indexOf(body, delimiter, start);
+            if (next < 0) {
+                return;
+            }
+            int headersEnd = indexOf(body, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), start);
+            if (headersEnd < 0 || headersEnd > next) {
+                return;
+            }
+            String headers = new String(body, start, headersEnd - start, StandardCharsets.UTF_8);
+            byte[] content = Arrays.copyOfRange(body, headersEnd + 4, next - 2); // CRLF before delimiter
+            Matcher name = Pattern.compile("(?i)[; ]name=\"([^\"]*)\"").matcher(headers);
+            Matcher fileName = Pattern.compile("(?i)filename=\"([^\"]*)\"").matcher(headers);
+            if (name.find()) {
+                if (fileName.find()) {
+                    String id = addFile(content, "uploads/file_" + files.size() + "_" + fileName.group(1));
+                    into.put(name.group(1), id);
+                } else {
+                    String value = new String(content, StandardCharsets.UTF_8);
+                    into.set(
+                            name.group(1),
+                            value.startsWith("{") || value.startsWith("[")
+                                    ? JSON.readTree(value)
+                                    : JSON.getNodeFactory().textNode(value));
+                }
+            }
+            at = next;
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle, int from) {
+        outer:
+        for (int i = from; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     private static void form(String encoded, ObjectNode into) throws IOException {

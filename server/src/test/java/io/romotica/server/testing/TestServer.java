@@ -38,6 +38,8 @@ public final class TestServer implements AutoCloseable {
     private final boolean ownsDatabase;
     private final Map<String, String> settings;
     private final SSLContext ssl;
+    /** Whether {@link #stopKeepingData()} already stopped the node ({@link #close()} then only cleans up). */
+    private volatile boolean stopped;
 
     private TestServer(Builder b) throws Exception {
         this.clock = b.clock;
@@ -271,12 +273,15 @@ public final class TestServer implements AutoCloseable {
 
     /** Stops the node but keeps its data folder and database, for {@link Builder#restarting}. */
     public void stopKeepingData() {
+        stopped = true;
         server.stop();
     }
 
     @Override
     public void close() {
-        server.stop();
+        if (!stopped) {
+            server.stop();
+        }
         if (ownsDatabase) {
             TestEnvironment.dropDatabase(database);
         }
