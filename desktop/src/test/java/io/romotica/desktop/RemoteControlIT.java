@@ -201,7 +201,7 @@ class RemoteControlIT {
     @Test
     @Order(3)
     void aFileArrivesWithItsChecksumAndAnInterruptedTransferResumes() throws Exception {
-        Path file = kit.work.resolve("report ../../evil.bin");
+        Path file = kit.work.resolve("..report:final?.bin");
         byte[] data = new byte[3 * 1024 * 1024 + 123];
         new Random(5).nextBytes(data);
         Files.write(file, data);
@@ -211,6 +211,7 @@ class RemoteControlIT {
         assertThat(run.exit()).as(run.line().toString()).isZero();
         JsonNode result = run.line().get("file");
         assertThat(result.get("resumedFrom").asLong()).isBetween(1L, 1048576L);
+        assertThat(result.get("storedAs").asText()).isEqualTo("report_final_.bin");
         Path stored = filesDir.resolve(result.get("storedAs").asText());
         assertThat(stored.getParent()).isEqualTo(filesDir);
         assertThat(FileReceiver.sha256(stored))

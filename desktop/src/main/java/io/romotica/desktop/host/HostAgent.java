@@ -606,6 +606,9 @@ public final class HostAgent implements AutoCloseable {
     @Override
     public void close() {
         stopped.complete("stopped");
+        if (thread.isShutdown()) {
+            return; // closed already (the shutdown hook and the caller both close)
+        }
         thread.execute(() -> {
             if (session != null && session.peer != null) {
                 session.peer.close();

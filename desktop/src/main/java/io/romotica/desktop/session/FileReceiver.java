@@ -68,14 +68,20 @@ public final class FileReceiver {
 
     private void offer(Channel channel, ChannelMessage.FileOffer offer) {
         if (!allowed.getAsBoolean()) {
+            // The sender closes the channel; closing here could lose the answer on the way.
             reply(channel, new ChannelMessage.FileResult(offer.transferId(), null, "NOT_GRANTED"));
-            channel.close();
             return;
         }
-        if (active.containsKey(channel)
-                || active.values().stream().anyMatch(i -> i.offer.transferId().equals(offer.transferId()))) {
+        if (active.containsKey(channel)) {
             reply(channel, new ChannelMessage.FileResult(offer.transferId(), null, "PROTOCOL"));
             return;
+        }
+        // The same transfer offered on a new channel: the sender gave up on the old one (its close may not
+        // have reached us yet). Resume from what is on disk; late bytes of the old channel are dropped.
+        for (Channel old : active.keySet().toArray(Channel[]::new)) {
+            if (active.get(old).offer.transferId().equals(offer.transferId())) {
+                closed(old);
+            }
         }
         try {
             Path partials = dir.resolve(".partial");
@@ -104,7 +110,7 @@ public final class FileReceiver {
     public void binary(Channel channel, byte[] data) {
         Incoming in = active.get(channel);
         if (in == null) {
-            log.warn("dropped {} bytes outside a transfer", data.length);
+            log.debug("dropped {} bytes outside a transfer (e.g. in flight after REVOKED)", data.length);
             return;
         }
         if (!allowed.getAsBoolean()) {
@@ -202,8 +208,8 @@ public final class FileReceiver {
             log.warn("could not delete {}", in.partial);
         }
         log.info("transfer {} failed: {}", in.offer.transferId(), error);
+        // The sender closes the channel when it reads this; closing here could lose the answer on the way.
         reply(channel, new ChannelMessage.FileResult(in.offer.transferId(), null, error));
-        channel.close();
     }
 
     private void deletePartials() {
