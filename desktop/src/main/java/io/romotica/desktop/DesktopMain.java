@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.romotica.desktop.host.HostAgent;
 import io.romotica.desktop.net.ServerTrust;
+import io.romotica.desktop.session.Right;
 import io.romotica.desktop.viewer.ViewerClient;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,7 +26,9 @@ import javax.imageio.ImageIO;
 public final class DesktopMain {
     static final int USAGE = 64;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> FLAGS = Set.of("--headless", "--auto-accept");
+    private static final Set<String> FLAGS = Set.of("--headless", "--auto-accept", "--get-clipboard");
+    /** Exit status of a viewer whose session worked but an action was refused or failed. */
+    static final int ACTION_FAILED = 21;
 
     private DesktopMain() {}
 
@@ -77,13 +80,20 @@ public final class DesktopMain {
     static String usage() {
         return """
                 Usage:
-                  romotica host --headless [--auto-accept] [--server URL] [--trust-cert FILE] [--config-dir DIR]
+                  romotica host --headless [--auto-accept] [--grant view,control,clipboard,files]
+                                [--files-dir DIR] [--server URL] [--trust-cert FILE] [--config-dir DIR]
                                 [--password-lifetime 1h]
-                  romotica viewer --headless --id ID --password PW --screenshot FILE [--server URL]
-                                [--trust-cert FILE] [--config-dir DIR] [--timeout 30s]
+                  romotica viewer --headless --id ID --password PW [--screenshot FILE] [--click X,Y]
+                                [--type TEXT] [--set-clipboard TEXT] [--get-clipboard] [--send-file PATH]
+                                [--server URL] [--trust-cert FILE] [--config-dir DIR] [--timeout 30s]
                 The server comes from --server, else ROMOTICA_SERVER, else the one used last time.
                 The host prints {"id","password","expiresAt"} as one JSON line (again whenever they change) and
-                serves until stopped; it accepts connections only with --auto-accept.
+                serves until stopped; it accepts connections only with --auto-accept, granting the rights of
+                --grant (default: view only). Received files go to --files-dir (default ~/Downloads/romotica).
+                On stdin the host takes "revoke RIGHT" and "grant RIGHT" (the session in progress) and
+                "consent RIGHTS" (what later sessions get); it answers {"rights":[...]}.
+                The viewer does its actions in the order click, type, set-clipboard, get-clipboard, send-file,
+                then prints one JSON line of results; exit 0 when all worked, 21 when the host refused one.
                 """;
     }
 
@@ -147,12 +157,20 @@ public final class DesktopMain {
         Path config = configDir(options);
         URI server = server(options, config);
         Duration lifetime = duration(options.getOrDefault("--password-lifetime", "1h"));
+        Set<Right> grant = Right.parseList(options.getOrDefault("--grant", "view"));
+        Path filesDir = Path.of(options.getOrDefault(
+                "--files-dir",
+                Path.of(System.getProperty("user.home"), "Downloads", "romotica")
+                        .toString()));
+        Files.createDirectories(filesDir);
         try (HostAgent host = new HostAgent(
                 server,
                 trust(options, config, server),
                 config,
                 options.containsKey("--auto-accept"),
                 lifetime,
+                grant,
+                filesDir,
                 credentials -> {
                     ObjectNode line = JSON.createObjectNode();
                     line.put("id", credentials.id());
@@ -163,9 +181,49 @@ public final class DesktopMain {
                 })) {
             Thread hook = new Thread(host::close);
             Runtime.getRuntime().addShutdownHook(hook);
+            Thread.ofPlatform().daemon().name("romotica-stdin").start(() -> commands(host, out));
             String why = host.run();
             System.err.println("romotica host: stopped (" + why + ")");
             return why.equals("stopped") ? 0 : 1;
+        }
+    }
+
+    /** The headless host's control commands on stdin (what the host's window will offer as buttons). */
+    private static void commands(HostAgent host, PrintStream out) {
+        try (var in = new java.io.BufferedReader(
+                new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                String[] words = line.strip().split("\\s+", 2);
+                try {
+                    Set<Right> now = switch (words[0]) {
+                        case "revoke" -> host.revoke(Right.parse(words.length > 1 ? words[1] : ""));
+                        case "grant" -> host.grant(Right.parse(words.length > 1 ? words[1] : ""));
+                        case "consent" -> {
+                            host.consentRights(Right.parseList(words.length > 1 ? words[1] : ""));
+                            yield Right.parseList(words.length > 1 ? words[1] : "");
+                        }
+                        case "" -> null;
+                        default -> throw new IllegalArgumentException("unknown command '" + words[0] + "'");
+                    };
+                    if (now != null) {
+                        ObjectNode answer = JSON.createObjectNode();
+                        now.forEach(r -> answer.withArray("rights").add(r.wire()));
+                        if (now.isEmpty()) {
+                            answer.putArray("rights");
+                        }
+                        synchronized (out) {
+                            out.println(answer);
+                            out.flush();
+                        }
+                    }
+                } catch (IllegalArgumentException e) {
+                    System.err.println("romotica host: " + e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            // stdin closed: no more commands
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -173,26 +231,90 @@ public final class DesktopMain {
             throws IOException, DesktopFailure, InterruptedException {
         String id = required(options, "--id").replace(" ", "");
         String password = required(options, "--password");
-        Path screenshot = Path.of(required(options, "--screenshot"));
+        Path screenshot = options.containsKey("--screenshot") ? Path.of(options.get("--screenshot")) : null;
+        int[] click = options.containsKey("--click") ? point(options.get("--click")) : null;
+        Path sendFile = options.containsKey("--send-file") ? Path.of(options.get("--send-file")) : null;
+        long interruptAfter = Long.parseLong(options.getOrDefault("--test-interrupt-after", "0"));
+        if (screenshot == null
+                && click == null
+                && sendFile == null
+                && !options.containsKey("--type")
+                && !options.containsKey("--set-clipboard")
+                && !options.containsKey("--get-clipboard")) {
+            throw new IllegalArgumentException("nothing to do: give --screenshot or an action");
+        }
+        if (sendFile != null && !Files.isRegularFile(sendFile)) {
+            throw new IllegalArgumentException("--send-file: no such file " + sendFile);
+        }
         Path config = configDir(options);
         URI server = server(options, config);
         Duration timeout = duration(options.getOrDefault("--timeout", "30s"));
         try (ViewerClient viewer = new ViewerClient(server, trust(options, config, server), id, password)) {
-            ViewerClient.Frame frame = viewer.firstFrame(timeout);
-            if (!ImageIO.write(frame.image(), "png", screenshot.toFile())) {
-                throw new IOException("no PNG writer");
-            }
+            ViewerClient.Frame frame = viewer.connect(timeout, screenshot != null);
             ObjectNode line = JSON.createObjectNode();
-            line.put("ok", true);
-            line.put("screenshot", screenshot.toString());
-            line.put("width", frame.image().getWidth());
-            line.put("height", frame.image().getHeight());
+            boolean ok = true;
+            if (screenshot != null) {
+                if (!ImageIO.write(frame.image(), "png", screenshot.toFile())) {
+                    throw new IOException("no PNG writer");
+                }
+                line.put("screenshot", screenshot.toString());
+                line.put("width", frame.image().getWidth());
+                line.put("height", frame.image().getHeight());
+            }
             line.put("verificationCode", frame.verificationCode());
             line.put("path", viewer.path());
+            viewer.rights().forEach(r -> line.withArray("rights").add(r));
+            if (click != null) {
+                viewer.click(click[0], click[1]);
+            }
+            if (options.containsKey("--type")) {
+                viewer.type(options.get("--type"));
+            }
+            if (options.containsKey("--set-clipboard")) {
+                viewer.setClipboard(options.get("--set-clipboard"));
+            }
+            if (!viewer.sync(Duration.ofSeconds(10))) {
+                throw new DesktopFailure(DesktopFailure.Code.TIMEOUT, "the host did not confirm the actions");
+            }
+            if (options.containsKey("--get-clipboard")) {
+                var text = viewer.clipboard(Duration.ofSeconds(3));
+                if (text.isPresent()) {
+                    line.put("clipboard", text.get());
+                } else {
+                    line.putNull("clipboard");
+                    ok = false;
+                }
+            }
+            if (sendFile != null) {
+                var outcome = viewer.sendFile(sendFile, interruptAfter);
+                ObjectNode file = line.putObject("file");
+                file.put("name", outcome.name());
+                file.put("size", outcome.size());
+                file.put("sha256", outcome.sha256());
+                file.put("resumedFrom", outcome.resumedFrom());
+                if (outcome.error() == null) {
+                    file.put("storedAs", outcome.storedAs());
+                } else {
+                    file.put("error", outcome.error());
+                    ok = false;
+                }
+            }
+            viewer.refused().forEach(r -> line.withArray("refused").add(r));
+            ok &= viewer.refused().isEmpty();
+            line.put("ok", ok);
+            viewer.finish();
             out.println(line);
             err.println("romotica viewer: verification code " + frame.verificationCode());
-            return 0;
+            return ok ? 0 : ACTION_FAILED;
         }
+    }
+
+    private static int[] point(String text) {
+        var m = java.util.regex.Pattern.compile("([0-9]{1,5}),([0-9]{1,5})").matcher(text.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("a point is like 100,200: '" + text + "'");
+        }
+        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
     }
 
     private static int failed(DesktopFailure e, PrintStream out, PrintStream err) {

@@ -101,10 +101,11 @@ public sealed interface RemoteFrame extends ClientFrame {
 
     /**
      * Either side ends the session. {@code reason}: {@code NORMAL}, {@code SECURITY_CHECK_FAILED} (a PAKE or
-     * fingerprint check failed: possible tampering), {@code DECLINED}, {@code ERROR}.
+     * fingerprint check failed: possible tampering), {@code DECLINED}, {@code ERROR}. The host adds its
+     * {@link Usage} (optional; the server audits it and ignores a viewer's).
      */
     @JsonTypeName("remote.end")
-    record End(String sessionId, String reason) implements RemoteFrame {
+    record End(String sessionId, String reason, Usage usage) implements RemoteFrame {
         public static final Set<String> REASONS = Set.of("NORMAL", "SECURITY_CHECK_FAILED", "DECLINED", "ERROR");
 
         public End {
@@ -112,6 +113,53 @@ public sealed interface RemoteFrame extends ClientFrame {
             if (reason == null || !REASONS.contains(reason)) {
                 throw new FrameException(FrameException.INVALID_INPUT, "unknown reason");
             }
+        }
+
+        public End(String sessionId, String reason) {
+            this(sessionId, reason, null);
+        }
+    }
+
+    /**
+     * What a session used, as the host saw it: rights granted at consent, rights revoked during the session,
+     * bytes of files and clipboard text received by and sent from the host, files completed.
+     */
+    record Usage(
+            java.util.List<String> rights,
+            java.util.List<String> revoked,
+            Long bytesToHost,
+            Long bytesFromHost,
+            Integer files) {
+        private static final Pattern RIGHT = Pattern.compile("[a-z]{1,20}");
+
+        public Usage {
+            rights = rightsList("rights", rights);
+            revoked = rightsList("revoked", revoked);
+            if (bytesToHost == null
+                    || bytesToHost < 0
+                    || bytesFromHost == null
+                    || bytesFromHost < 0
+                    || files == null
+                    || files < 0) {
+                throw new FrameException(FrameException.INVALID_INPUT, "usage counters must be non-negative");
+            }
+        }
+
+        private static java.util.List<String> rightsList(String name, java.util.List<String> list) {
+            if (list == null
+                    || list.size() > 8
+                    || !list.stream()
+                            .allMatch(r -> r != null && RIGHT.matcher(r).matches())) {
+                throw new FrameException(FrameException.INVALID_INPUT, name + " must be at most 8 right names");
+            }
+            return java.util.List.copyOf(list);
+        }
+
+        /** One line for the audit log. */
+        public String summary() {
+            return "rights " + String.join(",", rights)
+                    + (revoked.isEmpty() ? "" : "; revoked " + String.join(",", revoked))
+                    + "; bytes to host " + bytesToHost + ", from host " + bytesFromHost + "; files " + files;
         }
     }
 

@@ -4,9 +4,15 @@ import dev.onvoid.webrtc.media.video.VideoTrack;
 import io.romotica.desktop.DesktopFailure;
 import io.romotica.desktop.net.ServerLink;
 import io.romotica.desktop.net.ServerTrust;
+import io.romotica.desktop.rtc.Channel;
 import io.romotica.desktop.rtc.Peer;
 import io.romotica.desktop.rtc.PeerEvents;
 import io.romotica.desktop.rtc.Rtc;
+import io.romotica.desktop.session.ChannelCodec;
+import io.romotica.desktop.session.ChannelMessage;
+import io.romotica.desktop.session.FileReceiver;
+import io.romotica.desktop.session.Right;
+import io.romotica.desktop.session.Usage;
 import io.romotica.protocol.RemoteEvent;
 import io.romotica.protocol.RemoteFrame;
 import io.romotica.protocol.ServerFrame;
@@ -17,6 +23,7 @@ import io.romotica.protocol.pake.RelayPayload;
 import io.romotica.protocol.pake.RelayPayloads;
 import io.romotica.protocol.pake.SessionKey;
 import io.romotica.protocol.pake.SrpHost;
+import java.awt.AWTException;
 import java.awt.DisplayMode;
 import java.awt.GraphicsEnvironment;
 import java.io.IOException;
@@ -26,6 +33,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,6 +55,9 @@ import org.slf4j.LoggerFactory;
 public final class HostAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HostAgent.class);
     private static final int FRAME_RATE = 15;
+    private static final String CONTROL = "control";
+    private static final String FILES = "files";
+    private static final long CLIPBOARD_POLL_MS = 300;
 
     /** What a headless host prints whenever its credentials change. */
     public record Credentials(String id, String password, Instant expiresAt) {}
@@ -55,6 +68,10 @@ public final class HostAgent implements AutoCloseable {
     private final boolean autoAccept;
     private final Duration passwordLifetime;
     private final Consumer<Credentials> publish;
+    private final Path filesDir;
+    private final ChannelCodec codec = new ChannelCodec();
+    private volatile Set<Right> consentRights;
+    private HostClipboard clipboard;
     private final SecureRandom random = new SecureRandom();
     private final Clock clock = Clock.systemUTC();
     private final RelayPayloads payloads = new RelayPayloads();
@@ -78,13 +95,23 @@ public final class HostAgent implements AutoCloseable {
     private static final class Session {
         final String id;
         final java.util.List<RemoteEvent.IceServer> iceServers;
+        final Set<Right> granted;
+        final Set<Right> rights;
+        final Set<Right> revoked = EnumSet.noneOf(Right.class);
+        final Usage usage = new Usage();
         SrpHost srp;
         SessionKey key;
         Peer peer;
+        Channel control;
+        FileReceiver files;
+        InputInjector input;
+        ScheduledFuture<?> clipboardPoll;
 
-        Session(String id, java.util.List<RemoteEvent.IceServer> iceServers) {
+        Session(String id, java.util.List<RemoteEvent.IceServer> iceServers, Set<Right> granted) {
             this.id = id;
             this.iceServers = iceServers;
+            this.granted = EnumSet.copyOf(granted);
+            this.rights = EnumSet.copyOf(granted);
         }
     }
 
@@ -94,8 +121,12 @@ public final class HostAgent implements AutoCloseable {
             Path configDir,
             boolean autoAccept,
             Duration passwordLifetime,
+            Set<Right> consentRights,
+            Path filesDir,
             Consumer<Credentials> publish)
             throws IOException {
+        this.consentRights = EnumSet.copyOf(consentRights);
+        this.filesDir = filesDir;
         this.server = server;
         this.trust = trust;
         this.key = DeviceKey.loadOrCreate(configDir);
@@ -187,7 +218,8 @@ public final class HostAgent implements AutoCloseable {
             return;
         }
         log.info("accepting session {} from {}", incoming.sessionId(), incoming.peerAddress());
-        session = new Session(incoming.sessionId(), incoming.iceServers());
+        session = new Session(incoming.sessionId(), incoming.iceServers(), consentRights);
+        log.info("session {}: granted {}", session.id, session.granted);
         session.srp = new SrpHost(hostId, password, random);
         link.send(new RemoteFrame.Consent(session.id, true));
         send(session.srp.hello());
@@ -243,6 +275,14 @@ public final class HostAgent implements AutoCloseable {
         Session s = session;
         s.peer = new Peer(rtc, s.iceServers, events(s, mode.getWidth(), mode.getHeight()), (VideoTrack v) -> {});
         s.peer.sendScreen(rtc, mode.getWidth(), mode.getHeight(), FRAME_RATE);
+        s.files = new FileReceiver(filesDir, () -> s.rights.contains(Right.FILES), s.usage);
+        try {
+            s.input = new InputInjector(mode.getWidth(), mode.getHeight());
+        } catch (AWTException | RuntimeException e) {
+            log.warn("session {}: input injection unavailable: {}", s.id, e.getMessage());
+        }
+        s.control = s.peer.openChannel(CONTROL);
+        s.control.listen(listener(s, this::control));
         s.peer.offer();
     }
 
@@ -277,12 +317,246 @@ public final class HostAgent implements AutoCloseable {
                 thread.execute(() -> {
                     if (session == s) {
                         log.warn("session {}: {}", s.id, why);
-                        link.send(new RemoteFrame.End(s.id, "ERROR"));
-                        ended(s.id, "ERROR");
+                        endByHost(s, "ERROR");
+                    }
+                });
+            }
+
+            @Override
+            public void dataChannel(Channel channel) {
+                if (channel.label().equals(FILES)) {
+                    channel.listen(listener(s, (c, m) -> s.files.text(c, m)));
+                } else {
+                    log.warn("session {}: closed an unexpected data channel '{}'", s.id, channel.label());
+                    channel.close();
+                }
+            }
+        };
+    }
+
+    /** Handles one decoded text message of a channel on the session thread. */
+    private interface Handler {
+        void handle(Channel channel, ChannelMessage message);
+    }
+
+    /** Queues a channel's events onto the session thread; binary messages are file chunks. */
+    private Channel.Listener listener(Session s, Handler handler) {
+        return new Channel.Listener() {
+            @Override
+            public void opened(Channel channel) {
+                thread.execute(() -> {
+                    if (session == s && channel == s.control) {
+                        controlOpened(s);
+                    }
+                });
+            }
+
+            @Override
+            public void message(Channel channel, byte[] data, boolean binary) {
+                thread.execute(() -> {
+                    if (session != s) {
+                        return;
+                    }
+                    if (binary) {
+                        if (channel == s.control) {
+                            log.warn("session {}: dropped binary data on the control channel", s.id);
+                        } else {
+                            s.files.binary(channel, data);
+                        }
+                    } else {
+                        codec.decode(data).ifPresent(m -> handler.handle(channel, m));
+                    }
+                });
+            }
+
+            @Override
+            public void closed(Channel channel) {
+                thread.execute(() -> {
+                    if (session == s && channel != s.control) {
+                        s.files.closed(channel);
                     }
                 });
             }
         };
+    }
+
+    private void controlOpened(Session s) {
+        sendControl(s, new ChannelMessage.Rights(wire(s.rights)));
+        if (s.rights.contains(Right.CLIPBOARD)) {
+            startClipboard(s);
+        }
+    }
+
+    /** A message on the control channel: input, clipboard, sync, bye. Rights are checked here, per message. */
+    private void control(Channel channel, ChannelMessage message) {
+        Session s = session;
+        switch (message) {
+            case ChannelMessage.PointerMove m -> input(s, m);
+            case ChannelMessage.PointerButton m -> input(s, m);
+            case ChannelMessage.Wheel m -> input(s, m);
+            case ChannelMessage.Key m -> input(s, m);
+            case ChannelMessage.Text m -> input(s, m);
+            case ChannelMessage.Clipboard c -> {
+                if (refusedUnless(s, Right.CLIPBOARD, "clipboard")) {
+                    return;
+                }
+                clipboard().set(c.text());
+                s.usage.received(c.text().length());
+                log.info(
+                        "session {}: clipboard set from the viewer ({} characters)",
+                        s.id,
+                        c.text().length());
+            }
+            case ChannelMessage.Sync sync -> sendControl(s, new ChannelMessage.SyncAck(sync.n()));
+            case ChannelMessage.Bye bye -> {
+                log.info("session {}: the viewer is done", s.id);
+                endByHost(s, "NORMAL");
+            }
+            case ChannelMessage.Rights m -> dropped(s, m);
+            case ChannelMessage.Refused m -> dropped(s, m);
+            case ChannelMessage.SyncAck m -> dropped(s, m);
+            case ChannelMessage.FileOffer m -> dropped(s, m);
+            case ChannelMessage.FileAccept m -> dropped(s, m);
+            case ChannelMessage.FileProgress m -> dropped(s, m);
+            case ChannelMessage.FileDone m -> dropped(s, m);
+            case ChannelMessage.FileResult m -> dropped(s, m);
+        }
+    }
+
+    private void input(Session s, ChannelMessage m) {
+        if (refusedUnless(s, Right.CONTROL, "input") || s.input == null) {
+            return;
+        }
+        s.input.apply(m);
+    }
+
+    private boolean refusedUnless(Session s, Right right, String what) {
+        if (s.rights.contains(right)) {
+            return false;
+        }
+        log.info("session {}: refused {} (no {} right)", s.id, what, right.wire());
+        sendControl(s, new ChannelMessage.Refused(right.wire(), what));
+        return true;
+    }
+
+    private static void dropped(Session s, ChannelMessage m) {
+        log.warn(
+                "session {}: dropped {} on the control channel",
+                s.id,
+                m.getClass().getSimpleName());
+    }
+
+    private void sendControl(Session s, ChannelMessage m) {
+        if (s.control != null) {
+            s.control.send(codec.encode(m), false);
+        }
+    }
+
+    private HostClipboard clipboard() {
+        if (clipboard == null) {
+            clipboard = new HostClipboard();
+        }
+        return clipboard;
+    }
+
+    /** Sends the current clipboard text, then every change, while the right holds. */
+    private void startClipboard(Session s) {
+        if (s.clipboardPoll != null) {
+            return;
+        }
+        HostClipboard c = clipboard();
+        c.baseline();
+        c.current().ifPresent(text -> sendClipboard(s, text));
+        s.clipboardPoll = thread.scheduleWithFixedDelay(
+                () -> {
+                    if (session == s && s.rights.contains(Right.CLIPBOARD)) {
+                        c.changed().ifPresent(text -> sendClipboard(s, text));
+                    }
+                },
+                CLIPBOARD_POLL_MS,
+                CLIPBOARD_POLL_MS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void sendClipboard(Session s, String text) {
+        if (text.length() > ChannelMessage.MAX_CLIPBOARD_CHARS) {
+            log.info("session {}: clipboard text too long to share ({} characters)", s.id, text.length());
+            return;
+        }
+        sendControl(s, new ChannelMessage.Clipboard(text));
+        s.usage.sent(text.length());
+    }
+
+    /** The rights the next accepted session gets (what the consent dialog would grant). */
+    public void consentRights(Set<Right> rights) {
+        Set<Right> copy = EnumSet.copyOf(rights);
+        copy.add(Right.VIEW);
+        consentRights = copy;
+    }
+
+    /**
+     * Revokes a right of the session in progress at once: input and clipboard messages are refused from the
+     * next message on, file transfers in progress end with REVOKED and lose their partial files. Revoking
+     * {@code view} ends the session. Any thread; returns when done, with the rights now in force.
+     */
+    public Set<Right> revoke(Right right) throws InterruptedException {
+        return onSession(s -> {
+            if (right == Right.VIEW) {
+                endByHost(s, "NORMAL");
+                return Set.of();
+            }
+            if (s.rights.remove(right)) {
+                s.revoked.add(right);
+                log.info("session {}: revoked {}", s.id, right.wire());
+                if (right == Right.FILES) {
+                    s.files.revoked();
+                }
+                if (right == Right.CLIPBOARD && s.clipboardPoll != null) {
+                    s.clipboardPoll.cancel(false);
+                    s.clipboardPoll = null;
+                }
+                sendControl(s, new ChannelMessage.Rights(wire(s.rights)));
+            }
+            return EnumSet.copyOf(s.rights);
+        });
+    }
+
+    /** Grants a right to the session in progress (the host changed its mind). Any thread. */
+    public Set<Right> grant(Right right) throws InterruptedException {
+        return onSession(s -> {
+            if (s.rights.add(right)) {
+                log.info("session {}: granted {}", s.id, right.wire());
+                sendControl(s, new ChannelMessage.Rights(wire(s.rights)));
+                if (right == Right.CLIPBOARD && s.control != null && s.control.isOpen()) {
+                    startClipboard(s);
+                }
+            }
+            return EnumSet.copyOf(s.rights);
+        });
+    }
+
+    /** Runs {@code f} on the session thread with the session in progress; empty set when there is none. */
+    private Set<Right> onSession(java.util.function.Function<Session, Set<Right>> f) throws InterruptedException {
+        try {
+            return CompletableFuture.supplyAsync(() -> session == null ? Set.<Right>of() : f.apply(session), thread)
+                    .get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static List<String> wire(Set<Right> rights) {
+        return rights.stream().map(Right::wire).toList();
+    }
+
+    /** The host ends the session and reports rights and bytes for the audit log. */
+    private void endByHost(Session s, String reason) {
+        link.send(new RemoteFrame.End(
+                s.id,
+                reason,
+                new RemoteFrame.Usage(
+                        wire(s.granted), wire(s.revoked), s.usage.received(), s.usage.sent(), s.usage.files())));
+        ended(s.id, reason);
     }
 
     private void answer(RelayPayload.Description answer) throws PakeException {
@@ -300,8 +574,7 @@ public final class HostAgent implements AutoCloseable {
     /** A check failed: end the session as a security failure, never continue it. */
     private void abort(String why) {
         log.warn("session {}: security check failed: {}", session.id, why);
-        link.send(new RemoteFrame.End(session.id, "SECURITY_CHECK_FAILED"));
-        ended(session.id, "SECURITY_CHECK_FAILED");
+        endByHost(session, "SECURITY_CHECK_FAILED");
     }
 
     private void ended(String sessionId, String reason) {
@@ -311,6 +584,12 @@ public final class HostAgent implements AutoCloseable {
         Session s = session;
         session = null;
         log.info("session {} ended: {}", sessionId, reason);
+        if (s.clipboardPoll != null) {
+            s.clipboardPoll.cancel(false);
+        }
+        if (s.files != null) {
+            s.files.end();
+        }
         if (s.key != null) {
             // One-time: a password that opened a session is never good for another.
             rotate();
@@ -327,6 +606,9 @@ public final class HostAgent implements AutoCloseable {
     @Override
     public void close() {
         stopped.complete("stopped");
+        if (thread.isShutdown()) {
+            return; // closed already (the shutdown hook and the caller both close)
+        }
         thread.execute(() -> {
             if (session != null && session.peer != null) {
                 session.peer.close();

@@ -3,6 +3,8 @@ package io.romotica.desktop.rtc;
 import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionObserver;
 import dev.onvoid.webrtc.RTCAnswerOptions;
+import dev.onvoid.webrtc.RTCDataChannel;
+import dev.onvoid.webrtc.RTCDataChannelInit;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
@@ -56,6 +58,11 @@ public final class Peer implements AutoCloseable {
             }
 
             @Override
+            public void onDataChannel(RTCDataChannel channel) {
+                events.dataChannel(new Channel(channel));
+            }
+
+            @Override
             public void onTrack(RTCRtpTransceiver transceiver) {
                 MediaStreamTrack t = transceiver.getReceiver().getTrack();
                 if (onVideo != null && t instanceof VideoTrack video) {
@@ -77,6 +84,19 @@ public final class Peer implements AutoCloseable {
         screen.start();
         track = rtc.factory().createVideoTrack("screen", screen);
         pc.addTrack(track, List.of("remote-desktop"));
+    }
+
+    /**
+     * Opens a reliable, ordered data channel. Before the first offer it puts the data section into the SDP;
+     * afterwards either side may open more without renegotiation.
+     */
+    public Channel openChannel(String label) {
+        RTCDataChannelInit init = new RTCDataChannelInit();
+        init.ordered = true;
+        init.maxRetransmits = -1;
+        init.maxPacketLifeTime = -1;
+        init.protocol = "";
+        return new Channel(pc.createDataChannel(label, init));
     }
 
     /** Host: creates the offer and sets it locally; {@link PeerEvents#localDescription} follows. */

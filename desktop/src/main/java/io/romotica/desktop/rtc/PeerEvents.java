@@ -13,4 +13,9 @@ public interface PeerEvents {
 
     /** The connection failed or closed underneath (ICE failed, DTLS failed). */
     void failed(String why);
+
+    /** The other side opened a data channel; the owner calls {@link Channel#listen}. */
+    default void dataChannel(Channel channel) {
+        channel.close();
+    }
 }

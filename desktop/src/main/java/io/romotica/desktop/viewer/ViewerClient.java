@@ -4,10 +4,15 @@ import dev.onvoid.webrtc.media.video.VideoTrack;
 import io.romotica.desktop.DesktopFailure;
 import io.romotica.desktop.net.ServerLink;
 import io.romotica.desktop.net.ServerTrust;
+import io.romotica.desktop.rtc.Channel;
 import io.romotica.desktop.rtc.FrameImages;
 import io.romotica.desktop.rtc.Peer;
 import io.romotica.desktop.rtc.PeerEvents;
 import io.romotica.desktop.rtc.Rtc;
+import io.romotica.desktop.session.ChannelCodec;
+import io.romotica.desktop.session.ChannelMessage;
+import io.romotica.desktop.session.FileSender;
+import io.romotica.desktop.session.Usage;
 import io.romotica.protocol.RemoteEvent;
 import io.romotica.protocol.RemoteFrame;
 import io.romotica.protocol.ServerFrame;
@@ -19,30 +24,44 @@ import io.romotica.protocol.pake.RelayPayloads;
 import io.romotica.protocol.pake.SessionKey;
 import io.romotica.protocol.pake.SrpViewer;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The viewer face without a window: connects to a host by ID and one-time password, runs SRP through the
  * server, accepts the host's session description only with a valid MAC of its DTLS fingerprint (no
- * fallback), answers with its own, and returns the first full-size frame of the host's screen. Server
- * frames and libwebrtc callbacks are handled on one session thread. Single use.
+ * fallback), answers with its own, and then drives the session over the host's control channel: the first
+ * full-size frame, input, clipboard, files (each subject to the rights the host grants and enforces). Server
+ * frames are handled on one session thread; control-channel messages only complete futures and queues, so
+ * the action methods may be called from the caller's thread. Single use.
  */
 public final class ViewerClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ViewerClient.class);
 
     /** What a successful connection yields. */
     public record Frame(BufferedImage image, String verificationCode) {}
+
+    private static final String CONTROL = "control";
+    private static final String FILES = "files";
 
     private final URI server;
     private final ServerTrust trust;
@@ -56,6 +75,16 @@ public final class ViewerClient implements AutoCloseable {
         return t;
     });
     private final CompletableFuture<Frame> result = new CompletableFuture<>();
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final CompletableFuture<String> ended = new CompletableFuture<>();
+    private final ChannelCodec codec = new ChannelCodec();
+    private final Usage usage = new Usage();
+    private final AtomicLong syncs = new AtomicLong();
+    private final Map<Long, CompletableFuture<Void>> acks = new ConcurrentHashMap<>();
+    private final BlockingQueue<String> clipboards = new LinkedBlockingQueue<>();
+    private final List<String> refused = new CopyOnWriteArrayList<>();
+    private volatile List<String> rights = List.of();
+    private volatile Channel control;
     private final CompletableFuture<ServerLink> linkReady = new CompletableFuture<>();
 
     private ServerLink link;
@@ -75,8 +104,11 @@ public final class ViewerClient implements AutoCloseable {
         this.password = OneTimePassword.normalize(typedPassword);
     }
 
-    /** Connects and waits for the first full frame, at most {@code timeout}. */
-    public Frame firstFrame(Duration timeout) throws DesktopFailure, InterruptedException {
+    /**
+     * Connects and waits, at most {@code timeout}, until the control channel is open (the host's rights
+     * arrived) and, with {@code wantFrame}, for the first full frame (else the frame's image is null).
+     */
+    public Frame connect(Duration timeout, boolean wantFrame) throws DesktopFailure, InterruptedException {
         try {
             rtc = new Rtc();
         } catch (Exception e) {
@@ -94,9 +126,16 @@ public final class ViewerClient implements AutoCloseable {
             throw e;
         }
         try {
-            Frame frame = result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            thread.execute(() -> link.send(new RemoteFrame.End(sessionId, "NORMAL")));
-            return frame;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            CompletableFuture.anyOf(ready, result).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (result.isCompletedExceptionally()) {
+                result.get();
+            }
+            ready.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (wantFrame) {
+                return result.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+            return new Frame(null, key.verificationCode());
         } catch (TimeoutException e) {
             throw new DesktopFailure(
                     DesktopFailure.Code.TIMEOUT, "no picture from the host within " + timeout.toSeconds() + "s");
@@ -120,11 +159,17 @@ public final class ViewerClient implements AutoCloseable {
     }
 
     private void fail(DesktopFailure.Code code, String message) {
-        result.completeExceptionally(new DesktopFailure(code, message));
+        DesktopFailure f = new DesktopFailure(code, message);
+        result.completeExceptionally(f);
+        ready.completeExceptionally(f);
     }
 
     private void onFrame(Object frame) {
-        if (result.isDone()) {
+        if (frame instanceof RemoteEvent.Ended e && ready.isDone()) {
+            ended.complete(e.reason());
+            return;
+        }
+        if (result.isDone() && ready.isDone()) {
             return;
         }
         switch (frame) {
@@ -153,8 +198,10 @@ public final class ViewerClient implements AutoCloseable {
             case "RATE_LIMITED" -> DesktopFailure.Code.RATE_LIMITED;
             default -> DesktopFailure.Code.SESSION_FAILED;
         };
-        result.completeExceptionally(new DesktopFailure(
-                code, "the server refused the connection: " + refused.code(), refused.retryAfterSeconds()));
+        DesktopFailure f = new DesktopFailure(
+                code, "the server refused the connection: " + refused.code(), refused.retryAfterSeconds());
+        result.completeExceptionally(f);
+        ready.completeExceptionally(f);
     }
 
     private void ended(String reason) {
@@ -248,8 +295,175 @@ public final class ViewerClient implements AutoCloseable {
             @Override
             public void failed(String why) {
                 fail(DesktopFailure.Code.SESSION_FAILED, why);
+                ended.complete("ERROR");
+            }
+
+            @Override
+            public void dataChannel(Channel channel) {
+                if (channel.label().equals(CONTROL) && control == null) {
+                    control = channel;
+                    channel.listen(controlListener());
+                } else {
+                    log.warn("closed an unexpected data channel '{}'", channel.label());
+                    channel.close();
+                }
             }
         };
+    }
+
+    private Channel.Listener controlListener() {
+        return new Channel.Listener() {
+            @Override
+            public void opened(Channel channel) {
+                log.debug("control channel open");
+            }
+
+            @Override
+            public void message(Channel channel, byte[] data, boolean binary) {
+                if (binary) {
+                    log.warn("dropped binary data on the control channel");
+                    return;
+                }
+                codec.decode(data).ifPresent(ViewerClient.this::control);
+            }
+
+            @Override
+            public void closed(Channel channel) {
+                ended.complete("CHANNEL_CLOSED");
+            }
+        };
+    }
+
+    /** A message from the host on the control channel (libwebrtc's thread: only hands results over). */
+    private void control(ChannelMessage message) {
+        switch (message) {
+            case ChannelMessage.Rights r -> {
+                rights = r.granted();
+                log.info("rights in force: {}", r.granted());
+                ready.complete(null);
+            }
+            case ChannelMessage.Refused r -> {
+                log.info("the host refused {} (no {} right)", r.what(), r.right());
+                refused.add(r.what());
+            }
+            case ChannelMessage.Clipboard c -> {
+                usage.received(c.text().length());
+                clipboards.add(c.text());
+            }
+            case ChannelMessage.SyncAck a -> {
+                CompletableFuture<Void> f = acks.remove(a.n());
+                if (f != null) {
+                    f.complete(null);
+                }
+            }
+            case ChannelMessage.PointerMove m -> dropped(m);
+            case ChannelMessage.PointerButton m -> dropped(m);
+            case ChannelMessage.Wheel m -> dropped(m);
+            case ChannelMessage.Key m -> dropped(m);
+            case ChannelMessage.Text m -> dropped(m);
+            case ChannelMessage.Sync m -> dropped(m);
+            case ChannelMessage.Bye m -> dropped(m);
+            case ChannelMessage.FileOffer m -> dropped(m);
+            case ChannelMessage.FileAccept m -> dropped(m);
+            case ChannelMessage.FileProgress m -> dropped(m);
+            case ChannelMessage.FileDone m -> dropped(m);
+            case ChannelMessage.FileResult m -> dropped(m);
+        }
+    }
+
+    private static void dropped(ChannelMessage m) {
+        log.warn("dropped {} from the host on the control channel", m.getClass().getSimpleName());
+    }
+
+    private void sendControl(ChannelMessage m) {
+        Channel c = control;
+        if (c == null || !c.send(codec.encode(m), false)) {
+            throw new IllegalStateException("the control channel is not open");
+        }
+    }
+
+    /** The host's remote-screen size as it advertised it. */
+    public int width() {
+        return width;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    /** The rights the host grants now. */
+    public List<String> rights() {
+        return rights;
+    }
+
+    /** What the host refused so far (e.g. {@code input}, {@code clipboard}). */
+    public List<String> refused() {
+        return List.copyOf(refused);
+    }
+
+    /** A left click at (x, y) of the remote screen. */
+    public void click(int x, int y) {
+        sendControl(new ChannelMessage.PointerMove(x, y));
+        sendControl(new ChannelMessage.PointerButton(x, y, 1, true));
+        sendControl(new ChannelMessage.PointerButton(x, y, 1, false));
+    }
+
+    /** Types text on the host, in pieces the message limit allows. */
+    public void type(String text) {
+        for (int i = 0; i < text.length(); i += ChannelMessage.MAX_TYPED_CHARS) {
+            sendControl(new ChannelMessage.Text(
+                    text.substring(i, Math.min(text.length(), i + ChannelMessage.MAX_TYPED_CHARS))));
+        }
+    }
+
+    public void setClipboard(String text) {
+        sendControl(new ChannelMessage.Clipboard(text));
+        usage.sent(text.length());
+    }
+
+    /** The host's clipboard text: the latest it sent, waiting up to {@code timeout} for a first one. */
+    public Optional<String> clipboard(Duration timeout) throws InterruptedException {
+        String first = clipboards.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        String latest = first;
+        for (String more; (more = clipboards.poll()) != null; ) {
+            latest = more;
+        }
+        return Optional.ofNullable(latest);
+    }
+
+    /** Waits until the host handled everything sent before on the control channel. */
+    public boolean sync(Duration timeout) throws InterruptedException {
+        long n = syncs.incrementAndGet();
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        acks.put(n, ack);
+        sendControl(new ChannelMessage.Sync(n));
+        try {
+            ack.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
+    }
+
+    /** Sends a file on a channel of its own (blocking); {@code interruptAfter} > 0 is a resume test hook. */
+    public FileSender.Outcome sendFile(Path file, long interruptAfter) throws IOException, InterruptedException {
+        FileSender sender = new FileSender(() -> peer.openChannel(FILES), () -> true, usage);
+        String id = java.util.UUID.randomUUID().toString();
+        return sender.send(
+                file,
+                id,
+                interruptAfter,
+                received -> log.info("sent {}: {} bytes received", file.getFileName(), received));
+    }
+
+    /** Asks the host to end the session (so it reports its usage), waiting briefly; else ends it itself. */
+    public void finish() throws InterruptedException {
+        try {
+            sendControl(new ChannelMessage.Bye());
+            ended.get(5, TimeUnit.SECONDS);
+        } catch (IllegalStateException | ExecutionException | TimeoutException e) {
+            thread.execute(() -> link.send(new RemoteFrame.End(sessionId, "NORMAL")));
+        }
     }
 
     private void send(RelayPayload payload) {

@@ -128,7 +128,8 @@ public final class RemoteService {
 
     /** Sessions a host had before it came back on a new connection cannot go on. */
     private void endStale(String hostId) {
-        jdbi.withHandle(h -> RemoteRepository.openSessionsOfHost(h, hostId)).forEach(id -> end(id, null, "PEER_GONE"));
+        jdbi.withHandle(h -> RemoteRepository.openSessionsOfHost(h, hostId))
+                .forEach(id -> end(id, null, "PEER_GONE", null));
     }
 
     RemoteDelivery delivery() {
@@ -235,7 +236,7 @@ public final class RemoteService {
             throw new AppException(ErrorCode.FORBIDDEN, "only the host answers a request");
         }
         if (!frame.accepted()) {
-            end(s.id(), from.id(), "DECLINED");
+            end(s.id(), from.id(), "DECLINED", null);
             return;
         }
         boolean moved = jdbi.inTransaction(h -> {
@@ -320,7 +321,7 @@ public final class RemoteService {
                 "session " + s.id() + "; failures for this host " + hostFailures + ", from this address "
                         + addressFailures));
         withSession(s.id(), () -> log.info("remote session: wrong password for host {}", s.hostId()));
-        end(s.id(), null, "WRONG_PASSWORD");
+        end(s.id(), null, "WRONG_PASSWORD", null);
         if (hostFailures % config.rotateAfterFailures() == 0) {
             audit.append(new AuditEvent(
                     AuditType.REMOTE_PASSWORD_ROTATION,
@@ -339,7 +340,11 @@ public final class RemoteService {
         if (frame.reason().equals("SECURITY_CHECK_FAILED")) {
             withSession(s.id(), () -> log.warn("remote session: {} reports a failed security check", from.id()));
         }
-        end(s.id(), from.id(), frame.reason());
+        // Only the host's report counts: the host enforces the rights and counts the bytes.
+        String usage = frame.usage() != null && from.id().equals(s.hostConn())
+                ? frame.usage().summary()
+                : null;
+        end(s.id(), from.id(), frame.reason(), usage);
     }
 
     /** A connection went away: hosts it held go offline, sessions it was in end with PEER_GONE. */
@@ -347,14 +352,14 @@ public final class RemoteService {
         List<String> hosts = jdbi.inTransaction(h -> RemoteRepository.offline(h, connectionId));
         hosts.forEach(id -> log.info("remote host {} offline", id));
         jdbi.withHandle(h -> RemoteRepository.openSessionsOf(h, connectionId))
-                .forEach(id -> end(id, connectionId, "PEER_GONE"));
+                .forEach(id -> end(id, connectionId, "PEER_GONE", null));
     }
 
     /**
      * Ends a session once: marks it, frees the host, tells the side(s) other than {@code by} (null: both),
-     * audits reason and duration.
+     * audits reason, duration and the host's usage report (rights, bytes) when it sent one.
      */
-    private void end(String sessionId, String by, String reason) {
+    private void end(String sessionId, String by, String reason, String usage) {
         Instant now = clock.instant();
         Optional<RemoteSession> ended = jdbi.inTransaction(h -> {
             Optional<RemoteSession> s = RemoteRepository.lockSession(h, sessionId);
@@ -376,7 +381,7 @@ public final class RemoteService {
                     null,
                     s.viewerAddress(),
                     s.hostId(),
-                    "session " + sessionId + "; " + reason + "; " + duration));
+                    "session " + sessionId + "; " + reason + "; " + duration + (usage == null ? "" : "; " + usage)));
             for (String side : List.of(s.hostConn(), s.viewerConn())) {
                 if (!side.equals(by)) {
                     delivery.send(side, new RemoteEvent.Ended(sessionId, reason));
