@@ -16,10 +16,10 @@ import { t } from './i18n.js';
 import { showError } from './messages.js';
 import { openLocalMedia } from './call-rtc.js';
 import { CallSession } from './call-session.js';
+import { playTones, unlockSound } from './sound.js';
 
 const ENDED = new Set(['REJECTED', 'MISSED', 'CANCELLED', 'ENDED']);
 const RING_EVERY_MS = 2500;
-const MUTE_KEY = 'romotica.chat.mute';
 const CAMERA_KEY = 'romotica.calls.camera';
 const HISTORY_PAGE = 50;
 const STATUSES = ['PENDING', 'RINGING', 'ACCEPTED', 'REJECTED', 'MISSED', 'CANCELLED', 'ENDED'];
@@ -35,16 +35,15 @@ export function startCalls({ user, socket, setNavBadge, openPane, root, openConv
     user, socket, setNavBadge, openPane, root, openConversation,
     calls: new Map(), // id → {call, position, estimatedWaitSeconds}
     session: null, local: null, accepting: null, inviting: false,
-    notified: new Set(), ringTimer: null, audio: null, ui: null, offs: [],
+    notified: new Set(), ringTimer: null, ui: null, offs: [],
     dock: h('aside', { id: 'call-dock', class: 'call-dock', hidden: true, tattrs: { 'aria-label': 'call.title' } }),
   };
   root.append(store.dock);
   store.offs.push(socket.on('call.state', onState));
   store.offs.push(socket.on('hello', () => loadOpen()));
   store.offs.push(socket.on('error', onError));
-  const unlock = () => unlockAudio();
-  document.addEventListener('pointerdown', unlock, { once: true });
-  document.addEventListener('keydown', unlock, { once: true });
+  document.addEventListener('pointerdown', unlockSound, { once: true });
+  document.addEventListener('keydown', unlockSound, { once: true });
 }
 
 export function stopCalls() {
@@ -139,44 +138,9 @@ function onError(frame) {
 
 // --- ringing ---
 
-function muted() {
-  try {
-    return localStorage.getItem(MUTE_KEY) === '1';
-  } catch {
-    return false;
-  }
-}
-
-function unlockAudio() {
-  if (!store || store.audio) return;
-  const Ctx = window.AudioContext || window.webkitAudioContext;
-  if (!Ctx) return;
-  try {
-    store.audio = new Ctx();
-  } catch {
-    store.audio = null;
-  }
-}
-
-/** A phone-like double ring made with WebAudio. */
+/** A phone-like double ring. */
 function ringOnce() {
-  const ctx = store && store.audio;
-  if (!ctx || muted()) return;
-  if (ctx.state === 'suspended') ctx.resume().catch(() => {});
-  const now = ctx.currentTime;
-  [0, 0.35].forEach((at) => {
-    const osc = ctx.createOscillator();
-    const gain = ctx.createGain();
-    osc.type = 'sine';
-    osc.frequency.value = 660;
-    gain.gain.setValueAtTime(0.0001, now + at);
-    gain.gain.exponentialRampToValueAtTime(0.2, now + at + 0.03);
-    gain.gain.exponentialRampToValueAtTime(0.0001, now + at + 0.3);
-    osc.connect(gain);
-    gain.connect(ctx.destination);
-    osc.start(now + at);
-    osc.stop(now + at + 0.32);
-  });
+  playTones([{ freq: 660, at: 0, length: 0.3, gain: 0.2 }, { freq: 660, at: 0.35, length: 0.3, gain: 0.2 }]);
 }
 
 /** Calls that ring for this agent: the queue, and transfers offered to them — unless they are in a call. */

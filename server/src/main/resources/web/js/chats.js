@@ -18,12 +18,12 @@ import { createMediaCache, summary } from './chat-media.js';
 import { Uploads } from './chat-upload.js';
 import { clearCanned, matchCanned, onCannedChange, refreshCanned } from './canned.js';
 import { confirmDialog } from './dialog.js';
+import { playTones, setSoundMuted, soundMuted, unlockSound } from './sound.js';
 import { inviteToCall } from './calls.js';
 
 const STATUSES = ['OPEN', 'PENDING', 'RESOLVED'];
 /** Statuses whose lists are loaded at start, so counts and badges are right from any pane. */
 const ACTIVE = ['OPEN', 'PENDING'];
-const MUTE_KEY = 'romotica.chat.mute';
 const READ_KEY = 'romotica.chat.read.';
 const OUTBOX_KEY = 'romotica.chat.outbox.';
 /** At most this many conversations keep a "last read" mark in localStorage (oldest are dropped). */
@@ -68,7 +68,6 @@ export function startChats({ user, socket, openPane, setNavBadge }) {
     ui: null,
     refreshTimer: null,
     saveTimer: null,
-    audio: null,
     lastBeep: 0,
     offs: [],
     connectedBefore: false,
@@ -84,8 +83,8 @@ export function startChats({ user, socket, openPane, setNavBadge }) {
   refresh(ACTIVE);
   refreshCanned();
   document.addEventListener('visibilitychange', visibilityChanged);
-  document.addEventListener('pointerdown', unlockAudio, true);
-  document.addEventListener('keydown', unlockAudio, true);
+  document.addEventListener('pointerdown', unlockSound, true);
+  document.addEventListener('keydown', unlockSound, true);
 }
 
 export function stopChats() {
@@ -99,9 +98,8 @@ export function stopChats() {
     writeReadMarks();
   }
   document.removeEventListener('visibilitychange', visibilityChanged);
-  document.removeEventListener('pointerdown', unlockAudio, true);
-  document.removeEventListener('keydown', unlockAudio, true);
-  if (store.audio) store.audio.close().catch(() => {});
+  document.removeEventListener('pointerdown', unlockSound, true);
+  document.removeEventListener('keydown', unlockSound, true);
   store = null;
   clearCanned();
   setTitleBadge(0);
@@ -302,46 +300,11 @@ function applyConversation(c) {
 
 // --- sound and notifications ---
 
-function muted() {
-  try {
-    return localStorage.getItem(MUTE_KEY) === '1';
-  } catch {
-    return false;
-  }
-}
-
-/** Audio may only start after a user gesture: the context is made on the first click or key. */
-function unlockAudio() {
-  if (!store || store.audio) return;
-  const Ctx = window.AudioContext || window.webkitAudioContext;
-  if (!Ctx) return;
-  try {
-    store.audio = new Ctx();
-  } catch {
-    store.audio = null;
-  }
-}
-
-/** A short two-tone beep made with WebAudio (no audio files). */
+/** A short two-tone beep, at most every BEEP_GAP_MS. */
 function beep() {
-  const ctx = store.audio;
-  if (!ctx || muted() || Date.now() - store.lastBeep < BEEP_GAP_MS) return;
+  if (Date.now() - store.lastBeep < BEEP_GAP_MS) return;
   store.lastBeep = Date.now();
-  if (ctx.state === 'suspended') ctx.resume().catch(() => {});
-  const now = ctx.currentTime;
-  [[880, 0], [1175, 0.12]].forEach(([freq, at]) => {
-    const osc = ctx.createOscillator();
-    const gain = ctx.createGain();
-    osc.type = 'sine';
-    osc.frequency.value = freq;
-    gain.gain.setValueAtTime(0.0001, now + at);
-    gain.gain.exponentialRampToValueAtTime(0.18, now + at + 0.02);
-    gain.gain.exponentialRampToValueAtTime(0.0001, now + at + 0.18);
-    osc.connect(gain);
-    gain.connect(ctx.destination);
-    osc.start(now + at);
-    osc.stop(now + at + 0.2);
-  });
+  playTones([{ freq: 880, at: 0, length: 0.18, gain: 0.18 }, { freq: 1175, at: 0.12, length: 0.18, gain: 0.18 }]);
 }
 
 function announce(message, thread) {
@@ -409,20 +372,15 @@ export function renderChats(container, ctx) {
   const notify = h('button', { type: 'button', id: 'chat-notify', class: 'btn btn-secondary btn-small' },
     icon('bell'), h('span', { class: 'chat-notify-label' }));
   notify.addEventListener('click', () => {
-    unlockAudio();
+    unlockSound();
     if (!('Notification' in window) || Notification.permission !== 'default') return;
     Notification.requestPermission().then(() => renderNotify()).catch(() => renderNotify());
   });
-  const mute = h('button', { type: 'button', id: 'chat-mute', class: 'btn btn-secondary btn-small', 'aria-pressed': String(muted()) },
+  const mute = h('button', { type: 'button', id: 'chat-mute', class: 'btn btn-secondary btn-small', 'aria-pressed': String(soundMuted()) },
     icon('volumeOff'), h('span', { t: 'chats.mute' }));
   mute.addEventListener('click', () => {
-    const next = !muted();
-    try {
-      if (next) localStorage.setItem(MUTE_KEY, '1');
-      else localStorage.removeItem(MUTE_KEY);
-    } catch {
-      // not kept across reloads then
-    }
+    const next = !soundMuted();
+    setSoundMuted(next);
     mute.setAttribute('aria-pressed', String(next));
   });
 

@@ -387,14 +387,9 @@ public final class CallService implements AutoCloseable {
         from.send(state(call));
     }
 
-    /** Relays signaling to the other party of a running (or ringing) call, and nowhere else. */
+    /** Relays signaling to the other party of a running call, and nowhere else. */
     public void signal(Connection from, CallFrame.Signal frame) {
-        Call call = jdbi.withHandle(h -> CallRepository.find(h, frame.callId()))
-                .filter(c -> c.isVisitor(from.party()) || c.isAgent(from.party()))
-                .orElseThrow(() -> AppException.notFound("call"));
-        if (call.status() != Call.Status.ACCEPTED) {
-            throw new AppException(ErrorCode.CONFLICT, "the call is not running");
-        }
+        Call call = runningCallOf(from.party(), frame.callId());
         if (!from.id().equals(call.isVisitor(from.party()) ? call.visitorConn() : call.agentConn())) {
             call = jdbi.inTransaction(h -> bind(h, frame.callId(), from));
         }
@@ -418,12 +413,7 @@ public final class CallService implements AutoCloseable {
      */
     public void control(Connection from, CallFrame.Control frame) {
         Party party = from.party();
-        Call call = jdbi.withHandle(h -> CallRepository.find(h, frame.callId()))
-                .filter(c -> c.isVisitor(party) || c.isAgent(party))
-                .orElseThrow(() -> AppException.notFound("call"));
-        if (call.status() != Call.Status.ACCEPTED) {
-            throw new AppException(ErrorCode.CONFLICT, "the call is not running");
-        }
+        Call call = runningCallOf(party, frame.callId());
         switch (frame.action()) {
             case "recording-start", "recording-stop" -> {
                 if (!call.isAgent(party)) {
@@ -655,6 +645,17 @@ public final class CallService implements AutoCloseable {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------
+
+    /** The running call {@code party} is a side of: NOT_FOUND for anyone else, CONFLICT when not running. */
+    private Call runningCallOf(Party party, String callId) {
+        Call call = jdbi.withHandle(h -> CallRepository.find(h, callId))
+                .filter(c -> c.isVisitor(party) || c.isAgent(party))
+                .orElseThrow(() -> AppException.notFound("call"));
+        if (call.status() != Call.Status.ACCEPTED) {
+            throw new AppException(ErrorCode.CONFLICT, "the call is not running");
+        }
+        return call;
+    }
 
     private static Party.Agent agent(Connection from) {
         if (!(from.party() instanceof Party.Agent agent)) {

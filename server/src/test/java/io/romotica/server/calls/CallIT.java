@@ -51,6 +51,16 @@ class CallIT {
                         && (callId == null || f.at("/call/id").asText().equals(callId)));
     }
 
+    /** The visitor asks for a call, the agent accepts it; the call's id once the visitor sees it running. */
+    private static String acceptedCall(ClientSocket agent, ClientSocket visitor, String clientId)
+            throws InterruptedException {
+        request(visitor, clientId);
+        String id = awaitState(visitor, null, "PENDING").at("/call/id").asText();
+        frame(agent, "call.accept", id);
+        awaitState(visitor, id, "ACCEPTED");
+        return id;
+    }
+
     private static void frame(ClientSocket s, String type, String callId) {
         s.send("{\"type\":\"" + type + "\",\"callId\":\"" + callId + "\"}");
     }
@@ -171,10 +181,7 @@ class CallIT {
         Account ada = server.setupAdmin();
         ClientSocket agent = ClientSocket.agent(ada.client());
         ClientSocket one = visitorSocket(server.visitor("Bir"));
-        request(one, "x");
-        String id = awaitState(one, null, "PENDING").at("/call/id").asText();
-        frame(agent, "call.accept", id);
-        awaitState(one, id, "ACCEPTED");
+        String id = acceptedCall(agent, one, "x");
         frame(agent, "call.hangup", id);
         awaitState(one, id, "ENDED");
 
@@ -217,10 +224,7 @@ class CallIT {
         ClientSocket agent = ClientSocket.agent(ada.client());
         Visitor v = server.visitor("Gezgin");
         ClientSocket first = visitorSocket(v);
-        request(first, "r");
-        String id = awaitState(first, null, "PENDING").at("/call/id").asText();
-        frame(agent, "call.accept", id);
-        awaitState(first, id, "ACCEPTED");
+        String id = acceptedCall(agent, first, "r");
 
         first.close();
         ClientSocket again = visitorSocket(v);
@@ -426,10 +430,7 @@ class CallIT {
         ClientSocket agent = ClientSocket.agent(ada.client());
         Visitor v = server.visitor("Unutulacak");
         ClientSocket visitor = visitorSocket(v);
-        request(visitor, "e");
-        String id = awaitState(visitor, null, "PENDING").at("/call/id").asText();
-        frame(agent, "call.accept", id);
-        awaitState(visitor, id, "ACCEPTED");
+        String id = acceptedCall(agent, visitor, "e");
         Map<String, String> asVisitor = Map.of("X-Visitor-Token", v.token());
         String rec = server.client()
                 .send("POST", "/api/calls/" + id + "/recordings", Map.of("contentType", "video/webm"), asVisitor)
@@ -459,10 +460,7 @@ class CallIT {
         Account ada = server.setupAdmin();
         ClientSocket agent = ClientSocket.agent(ada.client());
         ClientSocket visitor = visitorSocket(server.visitor("Taşkın"));
-        request(visitor, "f");
-        String id = awaitState(visitor, null, "PENDING").at("/call/id").asText();
-        frame(agent, "call.accept", id);
-        awaitState(visitor, id, "ACCEPTED");
+        String id = acceptedCall(agent, visitor, "f");
 
         for (int i = 0; i < 80; i++) {
             visitor.send("{\"type\":\"call.signal\",\"callId\":\"" + id + "\",\"kind\":\"candidate\","
@@ -495,10 +493,7 @@ class CallIT {
         ClientSocket adaSocket = ClientSocket.agent(ada.client());
         ClientSocket boraSocket = ClientSocket.agent(bora.client());
         ClientSocket first = visitorSocket(server.visitor("Bir"));
-        request(first, "p1");
-        String one = awaitState(first, null, "PENDING").at("/call/id").asText();
-        frame(adaSocket, "call.accept", one);
-        awaitState(first, one, "ACCEPTED");
+        String one = acceptedCall(adaSocket, first, "p1");
         frame(adaSocket, "call.hangup", one);
         awaitState(first, one, "ENDED");
 
