@@ -1,5 +1,7 @@
 package io.romotica.desktop;
 
+import java.awt.Color;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.NetworkInterface;
@@ -24,13 +26,32 @@ final class DesktopTestKit implements AutoCloseable {
         this.work = Files.createTempDirectory(name);
     }
 
+    /** Whether {@code command} is on the PATH or in the system folders (ip and iptables live in sbin). */
     static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, command))) {
+        String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin:/usr/bin:/bin";
+        for (String dir : path.split(":")) {
+            if (!dir.isBlank() && Files.isExecutable(Path.of(dir, command))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Mean per-channel distance (0–255) of the 40 × 40 pixels around (cx, cy) from {@code expected}. */
+    static double averageDistance(BufferedImage image, int cx, int cy, Color expected) {
+        double sum = 0;
+        int n = 0;
+        for (int y = cy - 20; y < cy + 20; y++) {
+            for (int x = cx - 20; x < cx + 20; x++) {
+                Color c = new Color(image.getRGB(x, y));
+                sum += (Math.abs(c.getRed() - expected.getRed())
+                                + Math.abs(c.getGreen() - expected.getGreen())
+                                + Math.abs(c.getBlue() - expected.getBlue()))
+                        / 3.0;
+                n++;
+            }
+        }
+        return sum / n;
     }
 
     static boolean hasNonLoopbackIpv4() throws SocketException {

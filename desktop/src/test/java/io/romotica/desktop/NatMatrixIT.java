@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.romotica.server.testing.TestEnvironment;
-import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -63,10 +61,10 @@ class NatMatrixIT {
     @BeforeAll
     static void start() throws Exception {
         TestEnvironment.require("root (network namespaces)", "root".equals(System.getProperty("user.name")));
-        TestEnvironment.require("ip (package iproute2)", onPath("ip"));
-        TestEnvironment.require("iptables (package iptables)", onPath("iptables"));
-        TestEnvironment.require("coturn's turnserver (package coturn)", onPath("turnserver"));
-        TestEnvironment.require("Xvfb (package xvfb)", onPath("Xvfb"));
+        TestEnvironment.require("ip (package iproute2)", DesktopTestKit.onPath("ip"));
+        TestEnvironment.require("iptables (package iptables)", DesktopTestKit.onPath("iptables"));
+        TestEnvironment.require("coturn's turnserver (package coturn)", DesktopTestKit.onPath("turnserver"));
+        TestEnvironment.require("Xvfb (package xvfb)", DesktopTestKit.onPath("Xvfb"));
         work = Files.createTempDirectory("romotica-nat-it");
         lab = Path.of(NatMatrixIT.class.getResource("/netns-lab.sh").toURI());
         // Namespace names are global: a per-run prefix keeps parallel or crashed runs apart.
@@ -199,28 +197,12 @@ class NatMatrixIT {
         for (int i = 0; i < 4; i++) {
             int cx = (i % 2) * WIDTH / 2 + WIDTH / 4;
             int cy = (i / 2) * HEIGHT / 2 + HEIGHT / 4;
-            assertThat(averageDistance(image, cx, cy, PatternWindow.QUADRANTS[i]))
+            assertThat(DesktopTestKit.averageDistance(image, cx, cy, PatternWindow.QUADRANTS[i]))
                     .as("quadrant %d", i)
                     .isLessThan(40.0);
         }
         current = nextCredentials(); // one-time password: the host rotated it
         return new Session(line, Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)));
-    }
-
-    private static double averageDistance(BufferedImage image, int cx, int cy, Color expected) {
-        double sum = 0;
-        int n = 0;
-        for (int y = cy - 20; y < cy + 20; y++) {
-            for (int x = cx - 20; x < cx + 20; x++) {
-                Color c = new Color(image.getRGB(x, y));
-                sum += (Math.abs(c.getRed() - expected.getRed())
-                                + Math.abs(c.getGreen() - expected.getGreen())
-                                + Math.abs(c.getBlue() - expected.getBlue()))
-                        / 3.0;
-                n++;
-            }
-        }
-        return sum / n;
     }
 
     /** Runs the lab script with this run's prefix; fails with its output when it fails. */
@@ -339,16 +321,6 @@ class NatMatrixIT {
 
     private static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static boolean onPath(String command) {
-        String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin:/sbin:/usr/bin";
-        for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isBlank() && Files.isExecutable(Path.of(dir, command))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void startXvfb() throws Exception {

@@ -7,14 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.romotica.server.testing.TestEnvironment;
 import io.romotica.server.testing.TestServer;
-import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.Inet4Address;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,21 +42,19 @@ class RemoteSessionIT {
     private static final int HEIGHT = 480;
 
     private static TestServer server;
-    private static Process xvfb;
-    private static Process pattern;
+    private static DesktopTestKit kit;
     private static Process host;
-    private static String display;
-    private static Path work;
     private static final BlockingQueue<JsonNode> credentials = new LinkedBlockingQueue<>();
     private static JsonNode current;
 
     @BeforeAll
     static void start() throws Exception {
-        TestEnvironment.require("Xvfb (package xvfb)", onPath("Xvfb"));
-        TestEnvironment.require("a non-loopback IPv4 interface for WebRTC host candidates", hasNonLoopbackIpv4());
-        work = Files.createTempDirectory("romotica-desktop-it");
-        startXvfb();
-        pattern = java(Map.of("DISPLAY", display), PatternWindow.class.getName());
+        TestEnvironment.require("Xvfb (package xvfb)", DesktopTestKit.onPath("Xvfb"));
+        TestEnvironment.require(
+                "a non-loopback IPv4 interface for WebRTC host candidates", DesktopTestKit.hasNonLoopbackIpv4());
+        kit = new DesktopTestKit("romotica-desktop-it");
+        kit.startXvfb(WIDTH, HEIGHT);
+        Process pattern = kit.java(Map.of("DISPLAY", kit.display), PatternWindow.class.getName());
         String shown =
                 new BufferedReader(new InputStreamReader(pattern.getInputStream(), StandardCharsets.UTF_8)).readLine();
         assertThat(shown).as("pattern window").isEqualTo("shown " + WIDTH + "x" + HEIGHT);
@@ -74,7 +68,7 @@ class RemoteSessionIT {
                 .start();
         admin = server.setupAdmin();
         host = desktop(
-                Map.of("DISPLAY", display),
+                Map.of("DISPLAY", kit.display),
                 "host",
                 "--headless",
                 "--auto-accept",
@@ -83,7 +77,7 @@ class RemoteSessionIT {
                 "--trust-cert",
                 certificate().toString(),
                 "--config-dir",
-                work.resolve("host").toString());
+                kit.work.resolve("host").toString());
         Thread.ofPlatform().daemon().start(() -> readCredentials(host));
         current = nextCredentials();
         assertThat(current.get("id").asText()).matches("[1-9][0-9]{8}");
@@ -92,13 +86,8 @@ class RemoteSessionIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (Process p : new Process[] {host, pattern, xvfb}) {
-            if (p != null) {
-                p.destroy();
-                if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            }
+        if (kit != null) {
+            kit.close();
         }
         if (server != null) {
             server.close();
@@ -109,71 +98,8 @@ class RemoteSessionIT {
         return server.dataDir().resolve("tls/server.crt");
     }
 
-    private static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, command))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean hasNonLoopbackIpv4() throws SocketException {
-        return NetworkInterface.networkInterfaces()
-                .filter(i -> {
-                    try {
-                        return i.isUp() && !i.isLoopback();
-                    } catch (SocketException e) {
-                        return false;
-                    }
-                })
-                .flatMap(NetworkInterface::inetAddresses)
-                .anyMatch(a -> a instanceof Inet4Address && !a.isLinkLocalAddress());
-    }
-
-    private static void startXvfb() throws Exception {
-        for (int n = 90; n < 190; n++) {
-            if (Files.exists(Path.of("/tmp/.X11-unix/X" + n)) || Files.exists(Path.of("/tmp/.X" + n + "-lock"))) {
-                continue;
-            }
-            Process p = new ProcessBuilder(
-                            "Xvfb", ":" + n, "-screen", "0", WIDTH + "x" + HEIGHT + "x24", "-nolisten", "tcp")
-                    .redirectErrorStream(true)
-                    .redirectOutput(work.resolve("xvfb-" + n + ".log").toFile())
-                    .start();
-            for (int i = 0; i < 50 && p.isAlive(); i++) {
-                if (Files.exists(Path.of("/tmp/.X11-unix/X" + n))) {
-                    xvfb = p;
-                    display = ":" + n;
-                    return;
-                }
-                Thread.sleep(100);
-            }
-            p.destroyForcibly();
-        }
-        throw new IllegalStateException("no free X display for Xvfb");
-    }
-
-    /** A JVM on this test's class path running {@code main}, with stderr kept in a log file. */
-    private static Process java(Map<String, String> env, String main, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                main));
-        command.addAll(List.of(args));
-        ProcessBuilder b = new ProcessBuilder(command)
-                .redirectError(
-                        work.resolve(main.substring(main.lastIndexOf('.') + 1) + "-" + System.nanoTime() + ".log")
-                                .toFile());
-        b.environment().putAll(env);
-        return b.start();
-    }
-
     private static Process desktop(Map<String, String> env, String... args) throws IOException {
-        return java(env, DesktopMain.class.getName(), args);
+        return kit.java(env, DesktopMain.class.getName(), args);
     }
 
     private static void readCredentials(Process p) {
@@ -214,7 +140,7 @@ class RemoteSessionIT {
                 "--trust-cert",
                 certificate().toString(),
                 "--config-dir",
-                work.resolve("viewer-" + System.nanoTime()).toString(),
+                kit.work.resolve("viewer-" + System.nanoTime()).toString(),
                 "--timeout",
                 "40s");
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -240,7 +166,7 @@ class RemoteSessionIT {
     @Test
     @Order(1)
     void viewerSavesTheHostsScreenAsDrawn() throws Exception {
-        Path png = work.resolve("screen.png");
+        Path png = kit.work.resolve("screen.png");
         Run run = viewer(server.baseUrl(), current.get("password").asText(), png);
 
         assertThat(run.exit()).as(run.line().toString()).isZero();
@@ -251,7 +177,7 @@ class RemoteSessionIT {
         for (int i = 0; i < 4; i++) {
             int cx = (i % 2) * WIDTH / 2 + WIDTH / 4;
             int cy = (i / 2) * HEIGHT / 2 + HEIGHT / 4;
-            assertThat(averageDistance(image, cx, cy, PatternWindow.QUADRANTS[i]))
+            assertThat(DesktopTestKit.averageDistance(image, cx, cy, PatternWindow.QUADRANTS[i]))
                     .as("quadrant %d around (%d,%d)", i, cx, cy)
                     .isLessThan(40.0);
         }
@@ -263,22 +189,6 @@ class RemoteSessionIT {
     }
 
     /** Mean per-channel distance between a 40×40 block around (cx, cy) and {@code expected}. */
-    private static double averageDistance(BufferedImage image, int cx, int cy, Color expected) {
-        double sum = 0;
-        int n = 0;
-        for (int y = cy - 20; y < cy + 20; y++) {
-            for (int x = cx - 20; x < cx + 20; x++) {
-                Color c = new Color(image.getRGB(x, y));
-                sum += (Math.abs(c.getRed() - expected.getRed())
-                                + Math.abs(c.getGreen() - expected.getGreen())
-                                + Math.abs(c.getBlue() - expected.getBlue()))
-                        / 3.0;
-                n++;
-            }
-        }
-        return sum / n;
-    }
-
     private static final Pattern FINGERPRINT = Pattern.compile("(a=fingerprint:sha-256 )([0-9A-F]{2})");
 
     @Test
@@ -300,11 +210,11 @@ class RemoteSessionIT {
                 throw new IllegalStateException(e);
             }
         })) {
-            Run run = viewer(proxy.baseUrl(), current.get("password").asText(), work.resolve("tampered.png"));
+            Run run = viewer(proxy.baseUrl(), current.get("password").asText(), kit.work.resolve("tampered.png"));
 
             assertThat(run.exit()).as(run.line().toString()).isEqualTo(13);
             assertThat(run.line().get("error").asText()).isEqualTo("SECURITY_CHECK_FAILED");
-            assertThat(Files.exists(work.resolve("tampered.png"))).isFalse();
+            assertThat(Files.exists(kit.work.resolve("tampered.png"))).isFalse();
         }
         // The PAKE itself succeeded (the password is used up); the session ended as a security failure.
         current = nextCredentials();
@@ -315,10 +225,10 @@ class RemoteSessionIT {
     @Test
     @Order(3)
     void wrongPasswordIsRefusedCountedRotatedAndBackedOff() throws Exception {
-        Run first = viewer(server.baseUrl(), "WRONGPASS1", work.resolve("wrong1.png"));
+        Run first = viewer(server.baseUrl(), "WRONGPASS1", kit.work.resolve("wrong1.png"));
         assertThat(first.exit()).as(first.line().toString()).isEqualTo(10);
         assertThat(first.line().get("error").asText()).isEqualTo("WRONG_PASSWORD");
-        Run second = viewer(server.baseUrl(), "WRONGPASS2", work.resolve("wrong2.png"));
+        Run second = viewer(server.baseUrl(), "WRONGPASS2", kit.work.resolve("wrong2.png"));
         assertThat(second.exit()).as(second.line().toString()).isEqualTo(10);
 
         // Two failures: the host was told to rotate, and the ID is in back-off for a minute.
@@ -326,7 +236,7 @@ class RemoteSessionIT {
         assertThat(rotated.get("password").asText())
                 .isNotEqualTo(current.get("password").asText());
         current = rotated;
-        Run locked = viewer(server.baseUrl(), current.get("password").asText(), work.resolve("locked.png"));
+        Run locked = viewer(server.baseUrl(), current.get("password").asText(), kit.work.resolve("locked.png"));
         assertThat(locked.exit()).as(locked.line().toString()).isEqualTo(12);
         assertThat(locked.line().get("error").asText()).isEqualTo("LOCKED_OUT");
         assertThat(locked.line().get("retryAfterSeconds").asLong()).isBetween(1L, 60L);
@@ -335,7 +245,7 @@ class RemoteSessionIT {
         assertThat(audit("REMOTE_PASSWORD_ROTATION")).hasSize(1);
 
         server.clock().advance(Duration.ofMinutes(2));
-        Run after = viewer(server.baseUrl(), current.get("password").asText(), work.resolve("after.png"));
+        Run after = viewer(server.baseUrl(), current.get("password").asText(), kit.work.resolve("after.png"));
         assertThat(after.exit()).as(after.line().toString()).isZero();
     }
 }
