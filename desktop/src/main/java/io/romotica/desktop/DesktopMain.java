@@ -24,6 +24,9 @@ import javax.imageio.ImageIO;
  * code and exit status (see {@link DesktopFailure.Code}). The one place that wires the desktop objects.
  */
 public final class DesktopMain {
+    /** How long the headless viewer waits for the host to confirm input and clipboard actions. */
+    private static final Duration ACTIONS_CONFIRMED = Duration.ofSeconds(20);
+
     static final int USAGE = 64;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FLAGS = Set.of("--headless", "--auto-accept", "--get-clipboard");
@@ -273,7 +276,11 @@ public final class DesktopMain {
             if (options.containsKey("--set-clipboard")) {
                 viewer.setClipboard(options.get("--set-clipboard"));
             }
-            if (!viewer.sync(Duration.ofSeconds(10))) {
+            // Input and clipboard go over the data channel: wait until the host has handled them. A run that
+            // only takes a screenshot has nothing to confirm.
+            boolean sentActions =
+                    click != null || options.containsKey("--type") || options.containsKey("--set-clipboard");
+            if (sentActions && !viewer.sync(ACTIONS_CONFIRMED)) {
                 throw new DesktopFailure(DesktopFailure.Code.TIMEOUT, "the host did not confirm the actions");
             }
             if (options.containsKey("--get-clipboard")) {
