@@ -266,14 +266,19 @@ public final class ViewerClient implements AutoCloseable {
 
     private void watch(VideoTrack video) {
         Peer.attach(video, frame -> {
+            // One conversion per frame: the frame's buffer must not be converted (and released) twice.
             Consumer<BufferedImage> sink = frames;
-            if (sink != null) {
-                sink.accept(FrameImages.toImage(frame));
-            }
-            if (result.isDone() || frame.buffer.getWidth() != width || frame.buffer.getHeight() != height) {
+            boolean first = !result.isDone() && frame.buffer.getWidth() == width && frame.buffer.getHeight() == height;
+            if (sink == null && !first) {
                 return;
             }
-            result.complete(new Frame(FrameImages.toImage(frame), key.verificationCode()));
+            BufferedImage image = FrameImages.toImage(frame);
+            if (sink != null) {
+                sink.accept(image);
+            }
+            if (first) {
+                result.complete(new Frame(image, key.verificationCode()));
+            }
         });
     }
 
