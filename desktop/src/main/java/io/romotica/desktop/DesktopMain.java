@@ -53,8 +53,18 @@ public final class DesktopMain {
             return USAGE;
         }
         if (!options.containsKey("--headless")) {
-            err.println("romotica: this build has only the headless modes; add --headless");
-            return USAGE;
+            try {
+                return gui(args[0], options, err);
+            } catch (IllegalArgumentException e) {
+                err.println("romotica: " + e.getMessage());
+                return USAGE;
+            } catch (IOException e) {
+                err.println("romotica: " + e.getMessage());
+                return 74;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 130;
+            }
         }
         try {
             return switch (args[0]) {
@@ -83,6 +93,8 @@ public final class DesktopMain {
     static String usage() {
         return """
                 Usage:
+                  romotica host   [--server URL] [--trust-cert FILE] [--config-dir DIR] [--lang en|tr]   (window)
+                  romotica viewer [--server URL] [--trust-cert FILE] [--config-dir DIR] [--lang en|tr]   (window)
                   romotica host --headless [--auto-accept] [--grant view,control,clipboard,files]
                                 [--files-dir DIR] [--server URL] [--trust-cert FILE] [--config-dir DIR]
                                 [--password-lifetime 1h]
@@ -314,6 +326,69 @@ public final class DesktopMain {
             err.println("romotica viewer: verification code " + frame.verificationCode());
             return ok ? 0 : ACTION_FAILED;
         }
+    }
+
+    /** The windows (Swing + FlatLaf); blocks until the window is closed (which exits the JVM). */
+    private static int gui(String face, Map<String, String> options, PrintStream err)
+            throws IOException, InterruptedException {
+        try {
+            return window(face, options, err);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            err.println("romotica: the window failed: " + e.getCause());
+            return 1;
+        }
+    }
+
+    private static int window(String face, Map<String, String> options, PrintStream err)
+            throws IOException, InterruptedException, java.lang.reflect.InvocationTargetException {
+        if (!face.equals("host") && !face.equals("viewer")) {
+            throw new IllegalArgumentException("unknown command '" + face + "'");
+        }
+        if (java.awt.GraphicsEnvironment.isHeadless()) {
+            err.println("romotica: no display for the window; use --headless");
+            return USAGE;
+        }
+        Path config = configDir(options);
+        URI server = server(options, config);
+        ServerTrust trust = trust(options, config, server);
+        java.util.Locale locale = io.romotica.desktop.ui.Texts.choose(
+                options.getOrDefault("--lang", System.getenv("ROMOTICA_LANG")), java.util.Locale.getDefault());
+        Path filesDir = Path.of(options.getOrDefault(
+                "--files-dir",
+                Path.of(System.getProperty("user.home"), "Downloads", "romotica")
+                        .toString()));
+        Duration lifetime = duration(options.getOrDefault("--password-lifetime", "1h"));
+        javax.swing.SwingUtilities.invokeAndWait(() -> {
+            com.formdev.flatlaf.FlatLightLaf.setup();
+            var texts = new io.romotica.desktop.ui.Texts(locale);
+            if (face.equals("host")) {
+                var model = new io.romotica.desktop.ui.HostModel(
+                        events -> {
+                            try {
+                                Files.createDirectories(filesDir);
+                                return new HostAgent(
+                                        server,
+                                        trust,
+                                        config,
+                                        false,
+                                        lifetime,
+                                        java.util.EnumSet.allOf(Right.class),
+                                        filesDir,
+                                        events);
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        },
+                        java.time.Clock.systemUTC());
+                new io.romotica.desktop.ui.HostWindow(model, texts).show();
+            } else {
+                var model = new io.romotica.desktop.ui.ViewerModel(
+                        (id, password) -> new ViewerClient(server, trust, id, password), config);
+                new io.romotica.desktop.ui.ViewerWindow(model, texts).show();
+            }
+        });
+        new java.util.concurrent.CountDownLatch(1).await();
+        return 0;
     }
 
     private static int[] point(String text) {

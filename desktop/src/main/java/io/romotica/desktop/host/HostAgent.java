@@ -62,12 +62,44 @@ public final class HostAgent implements AutoCloseable {
     /** What a headless host prints whenever its credentials change. */
     public record Credentials(String id, String password, Instant expiresAt) {}
 
+    /**
+     * A connection request waiting for the host's decision. The protocol gives the viewer's source address
+     * (as the server saw it); it names no agent and asks for no particular rights, so {@code proposed} are the
+     * rights this host offers by default.
+     */
+    public record Request(String sessionId, String peerAddress, Set<Right> proposed) {}
+
+    /** A session whose viewer proved the password: who, and the short code both sides show. */
+    public record Started(String sessionId, String peerAddress, String verificationCode, Set<Right> rights) {}
+
+    /**
+     * What the host tells whoever shows it (the window's model, or the headless printer). Called on the
+     * host's session thread: implementations must return quickly and never block; the consent answer may
+     * come later from any thread.
+     */
+    public interface Events {
+        void credentials(Credentials credentials);
+
+        /** Decide a request: {@code answer} with the rights to grant, or empty to decline. Default: decline. */
+        default void consent(Request request, Consumer<java.util.Optional<Set<Right>>> answer) {
+            answer.accept(java.util.Optional.empty());
+        }
+
+        default void started(Started started) {}
+
+        /** The rights of the session in progress changed (revoke/grant). */
+        default void rights(Set<Right> now) {}
+
+        /** A pending request or a session ended (reason as the server or host named it). */
+        default void ended(String sessionId, String reason) {}
+    }
+
     private final URI server;
     private final ServerTrust trust;
     private final DeviceKey key;
     private final boolean autoAccept;
     private final Duration passwordLifetime;
-    private final Consumer<Credentials> publish;
+    private final Events events;
     private final Path filesDir;
     private final ChannelCodec codec = new ChannelCodec();
     private volatile Set<Right> consentRights;
@@ -90,11 +122,13 @@ public final class HostAgent implements AutoCloseable {
     private Instant expiresAt;
     private ScheduledFuture<?> expiry;
     private Session session;
+    private Request pending;
 
     /** The one session in progress. */
     private static final class Session {
         final String id;
         final java.util.List<RemoteEvent.IceServer> iceServers;
+        final String peerAddress;
         final Set<Right> granted;
         final Set<Right> rights;
         final Set<Right> revoked = EnumSet.noneOf(Right.class);
@@ -107,14 +141,16 @@ public final class HostAgent implements AutoCloseable {
         InputInjector input;
         ScheduledFuture<?> clipboardPoll;
 
-        Session(String id, java.util.List<RemoteEvent.IceServer> iceServers, Set<Right> granted) {
+        Session(String id, java.util.List<RemoteEvent.IceServer> iceServers, String peerAddress, Set<Right> granted) {
             this.id = id;
+            this.peerAddress = peerAddress;
             this.iceServers = iceServers;
             this.granted = EnumSet.copyOf(granted);
             this.rights = EnumSet.copyOf(granted);
         }
     }
 
+    /** A host that reports to {@code events}; without {@code autoAccept} it asks {@link Events#consent}. */
     public HostAgent(
             URI server,
             ServerTrust trust,
@@ -123,7 +159,7 @@ public final class HostAgent implements AutoCloseable {
             Duration passwordLifetime,
             Set<Right> consentRights,
             Path filesDir,
-            Consumer<Credentials> publish)
+            Events events)
             throws IOException {
         this.consentRights = EnumSet.copyOf(consentRights);
         this.filesDir = filesDir;
@@ -132,7 +168,7 @@ public final class HostAgent implements AutoCloseable {
         this.key = DeviceKey.loadOrCreate(configDir);
         this.autoAccept = autoAccept;
         this.passwordLifetime = passwordLifetime;
-        this.publish = publish;
+        this.events = events;
     }
 
     /** Connects, registers and serves until the link closes or {@link #close()}; returns why it stopped. */
@@ -208,17 +244,44 @@ public final class HostAgent implements AutoCloseable {
             expiry.cancel(false);
         }
         expiry = thread.schedule(this::rotate, passwordLifetime.toMillis(), TimeUnit.MILLISECONDS);
-        publish.accept(new Credentials(hostId, password, expiresAt));
+        events.credentials(new Credentials(hostId, password, expiresAt));
     }
 
     private void incoming(RemoteEvent.Session incoming) {
-        if (!autoAccept || session != null) {
-            log.info("declining session {} from {}", incoming.sessionId(), incoming.peerAddress());
+        if (session != null || pending != null) {
+            log.info("declining session {} from {} (busy)", incoming.sessionId(), incoming.peerAddress());
             link.send(new RemoteFrame.Consent(incoming.sessionId(), false));
             return;
         }
+        if (autoAccept) {
+            accept(incoming, consentRights);
+            return;
+        }
+        Request request = new Request(incoming.sessionId(), incoming.peerAddress(), EnumSet.copyOf(consentRights));
+        pending = request;
+        events.consent(request, answer -> thread.execute(() -> decided(incoming, request, answer)));
+    }
+
+    /** The host's answer to a request, on the session thread; ignored when the request is gone meanwhile. */
+    private void decided(RemoteEvent.Session incoming, Request request, java.util.Optional<Set<Right>> answer) {
+        if (pending != request) {
+            return;
+        }
+        pending = null;
+        if (answer.isEmpty()) {
+            log.info("declining session {} from {}", incoming.sessionId(), incoming.peerAddress());
+            link.send(new RemoteFrame.Consent(incoming.sessionId(), false));
+            events.ended(incoming.sessionId(), "DECLINED");
+            return;
+        }
+        Set<Right> rights = EnumSet.copyOf(answer.get());
+        rights.add(Right.VIEW);
+        accept(incoming, rights);
+    }
+
+    private void accept(RemoteEvent.Session incoming, Set<Right> rights) {
         log.info("accepting session {} from {}", incoming.sessionId(), incoming.peerAddress());
-        session = new Session(incoming.sessionId(), incoming.iceServers(), consentRights);
+        session = new Session(incoming.sessionId(), incoming.iceServers(), incoming.peerAddress(), rights);
         log.info("session {}: granted {}", session.id, session.granted);
         session.srp = new SrpHost(hostId, password, random);
         link.send(new RemoteFrame.Consent(session.id, true));
@@ -265,6 +328,8 @@ public final class HostAgent implements AutoCloseable {
         link.send(new RemoteFrame.Result(session.id, RemoteFrame.Result.AUTHENTICATED));
         send(established.get().confirm());
         log.info("session {}: viewer authenticated; verification code {}", session.id, session.key.verificationCode());
+        events.started(new Started(
+                session.id, session.peerAddress, session.key.verificationCode(), EnumSet.copyOf(session.rights)));
         startScreen();
     }
 
@@ -516,6 +581,7 @@ public final class HostAgent implements AutoCloseable {
                     s.clipboardPoll = null;
                 }
                 sendControl(s, new ChannelMessage.Rights(wire(s.rights)));
+                events.rights(EnumSet.copyOf(s.rights));
             }
             return EnumSet.copyOf(s.rights);
         });
@@ -530,6 +596,7 @@ public final class HostAgent implements AutoCloseable {
                 if (right == Right.CLIPBOARD && s.control != null && s.control.isOpen()) {
                     startClipboard(s);
                 }
+                events.rights(EnumSet.copyOf(s.rights));
             }
             return EnumSet.copyOf(s.rights);
         });
@@ -577,10 +644,40 @@ public final class HostAgent implements AutoCloseable {
         endByHost(session, "SECURITY_CHECK_FAILED");
     }
 
+    /** A new one-time password now (the window's "regenerate"); any thread. */
+    public void regenerate() {
+        thread.execute(() -> {
+            if (hostId != null) {
+                rotate();
+            }
+        });
+    }
+
+    /** Ends the session in progress (the window's Stop); any thread. */
+    public void stopSession() {
+        thread.execute(() -> {
+            if (session != null) {
+                endByHost(session, "NORMAL");
+            }
+        });
+    }
+
+    /** The ICE path of the session in progress ({@link Peer#path}), or "none"; any thread. */
+    public CompletableFuture<String> path() {
+        return CompletableFuture.supplyAsync(() -> session == null ? null : session.peer, thread)
+                .thenCompose(p -> p == null ? CompletableFuture.completedFuture("none") : p.path());
+    }
+
     private void ended(String sessionId, String reason) {
+        if (pending != null && pending.sessionId().equals(sessionId)) {
+            pending = null;
+            events.ended(sessionId, reason);
+            return;
+        }
         if (session == null || !session.id.equals(sessionId)) {
             return;
         }
+        events.ended(sessionId, reason);
         Session s = session;
         session = null;
         log.info("session {} ended: {}", sessionId, reason);

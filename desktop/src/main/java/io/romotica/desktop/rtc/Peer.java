@@ -197,6 +197,18 @@ public final class Peer implements AutoCloseable {
         return relayProtocol == null ? type : type + "(" + relayProtocol + ")";
     }
 
+    /** Bytes received on inbound RTP streams so far (for a bitrate display); completes on a libwebrtc thread. */
+    public CompletableFuture<Long> bytesReceived() {
+        CompletableFuture<Long> bytes = new CompletableFuture<>();
+        pc.getStats(report -> bytes.complete(report.getStats().values().stream()
+                .filter(s -> String.valueOf(s.getType()).equals("INBOUND_RTP"))
+                .map(s -> s.getAttributes().get("bytesReceived"))
+                .filter(Number.class::isInstance)
+                .mapToLong(n -> ((Number) n).longValue())
+                .sum()));
+        return bytes;
+    }
+
     /** Viewer: where decoded frames of the received track go. */
     public static void attach(VideoTrack video, VideoTrackSink sink) {
         video.addSink(sink);

@@ -43,6 +43,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +86,9 @@ public final class ViewerClient implements AutoCloseable {
     private final List<String> refused = new CopyOnWriteArrayList<>();
     private volatile List<String> rights = List.of();
     private volatile Channel control;
+    private volatile Consumer<BufferedImage> frames;
+    private volatile Consumer<String> clipboardListener;
+    private volatile Consumer<List<String>> rightsListener;
     private final CompletableFuture<ServerLink> linkReady = new CompletableFuture<>();
 
     private ServerLink link;
@@ -262,11 +266,73 @@ public final class ViewerClient implements AutoCloseable {
 
     private void watch(VideoTrack video) {
         Peer.attach(video, frame -> {
-            if (result.isDone() || frame.buffer.getWidth() != width || frame.buffer.getHeight() != height) {
+            // One conversion per frame: the frame's buffer must not be converted (and released) twice.
+            Consumer<BufferedImage> sink = frames;
+            boolean first = !result.isDone() && frame.buffer.getWidth() == width && frame.buffer.getHeight() == height;
+            if (sink == null && !first) {
                 return;
             }
-            result.complete(new Frame(FrameImages.toImage(frame), key.verificationCode()));
+            BufferedImage image = FrameImages.toImage(frame);
+            if (sink != null) {
+                sink.accept(image);
+            }
+            if (first) {
+                result.complete(new Frame(image, key.verificationCode()));
+            }
         });
+    }
+
+    /**
+     * Every decoded frame from now on goes to {@code sink}, on libwebrtc's thread (hand it over, do not
+     * block); the window's model sets it before {@link #connect}.
+     */
+    public void onFrames(Consumer<BufferedImage> sink) {
+        this.frames = sink;
+    }
+
+    /** Clipboard text from the host goes to {@code listener} too (libwebrtc's thread). */
+    public void onClipboard(Consumer<String> listener) {
+        this.clipboardListener = listener;
+    }
+
+    /** The host's rights announcements go to {@code listener} (libwebrtc's thread). */
+    public void onRights(Consumer<List<String>> listener) {
+        this.rightsListener = listener;
+    }
+
+    /** Completes with the reason when the session ends after it was set up (host stopped, channel closed…). */
+    public CompletableFuture<String> ended() {
+        return ended;
+    }
+
+    /** Bytes of video received so far, for the bitrate shown; 0 when not known. Any thread. */
+    public long bytesReceived() throws InterruptedException {
+        try {
+            return CompletableFuture.supplyAsync(() -> peer, thread)
+                    .thenCompose(p -> p == null ? CompletableFuture.completedFuture(0L) : p.bytesReceived())
+                    .get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return 0;
+        }
+    }
+
+    /** Pointer moved to (x, y) of the remote screen. Throws IllegalStateException when the channel is closed. */
+    public void pointerMove(int x, int y) {
+        sendControl(new ChannelMessage.PointerMove(x, y));
+    }
+
+    /** Button 1 (left), 2 (middle) or 3 (right) pressed or released at (x, y). */
+    public void pointerButton(int x, int y, int button, boolean pressed) {
+        sendControl(new ChannelMessage.PointerButton(x, y, button, pressed));
+    }
+
+    public void wheel(int x, int y, int notches) {
+        sendControl(new ChannelMessage.Wheel(x, y, notches));
+    }
+
+    /** A key (java.awt.event.KeyEvent VK code) pressed or released. */
+    public void key(int code, boolean pressed) {
+        sendControl(new ChannelMessage.Key(code, pressed));
     }
 
     private PeerEvents events() {
@@ -340,6 +406,10 @@ public final class ViewerClient implements AutoCloseable {
             case ChannelMessage.Rights r -> {
                 rights = r.granted();
                 log.info("rights in force: {}", r.granted());
+                Consumer<List<String>> rl = rightsListener;
+                if (rl != null) {
+                    rl.accept(r.granted());
+                }
                 ready.complete(null);
             }
             case ChannelMessage.Refused r -> {
@@ -349,6 +419,10 @@ public final class ViewerClient implements AutoCloseable {
             case ChannelMessage.Clipboard c -> {
                 usage.received(c.text().length());
                 clipboards.add(c.text());
+                Consumer<String> cl = clipboardListener;
+                if (cl != null) {
+                    cl.accept(c.text());
+                }
             }
             case ChannelMessage.SyncAck a -> {
                 CompletableFuture<Void> f = acks.remove(a.n());
@@ -447,13 +521,16 @@ public final class ViewerClient implements AutoCloseable {
 
     /** Sends a file on a channel of its own (blocking); {@code interruptAfter} > 0 is a resume test hook. */
     public FileSender.Outcome sendFile(Path file, long interruptAfter) throws IOException, InterruptedException {
+        return sendFile(
+                file, interruptAfter, received -> log.info("sent {}: {} bytes received", file.getFileName(), received));
+    }
+
+    /** Sends a file (blocking), reporting the bytes the host confirmed to {@code progress}. */
+    public FileSender.Outcome sendFile(Path file, long interruptAfter, java.util.function.LongConsumer progress)
+            throws IOException, InterruptedException {
         FileSender sender = new FileSender(() -> peer.openChannel(FILES), () -> true, usage);
         String id = java.util.UUID.randomUUID().toString();
-        return sender.send(
-                file,
-                id,
-                interruptAfter,
-                received -> log.info("sent {}: {} bytes received", file.getFileName(), received));
+        return sender.send(file, id, interruptAfter, progress);
     }
 
     /** Asks the host to end the session (so it reports its usage), waiting briefly; else ends it itself. */
