@@ -1,5 +1,7 @@
 package io.romotica.server.telegram;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.romotica.server.common.Json;
@@ -54,7 +56,57 @@ final class BotApi implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(
                         Json.encode(params == null ? Json.MAPPER.createObjectNode() : params)))
                 .build();
-        HttpResponse<String> response = send(request, HttpResponse.BodyHandlers.ofString());
+        return answer(method, send(request, HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /** A file to upload with a send method: the form field that names it ({@code photo}, {@code voice}…). */
+    record Upload(String field, String fileName, String contentType, byte[] bytes) {}
+
+    /**
+     * Calls {@code method} as multipart/form-data (how the Bot API takes new files): each parameter a text part
+     * (objects such as {@code reply_markup} JSON-serialized), then {@code upload} as a file part.
+     */
+    JsonNode upload(String method, ObjectNode params, Upload upload) throws BotApiException, InterruptedException {
+        String boundary = "romotica-" + java.util.UUID.randomUUID();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(upload.bytes().length + 1024);
+        params.properties().forEach(e -> {
+            String value = e.getValue().isValueNode() ? e.getValue().asText() : Json.encode(e.getValue());
+            part(body, boundary, "form-data; name=\"" + e.getKey() + "\"", null, value.getBytes(UTF_8));
+        });
+        part(
+                body,
+                boundary,
+                "form-data; name=\"" + upload.field() + "\"; filename=\"" + quoted(upload.fileName()) + "\"",
+                upload.contentType(),
+                upload.bytes());
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/bot" + token.value() + "/" + method))
+                .timeout(Duration.ofMinutes(2))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build();
+        return answer(method, send(request, HttpResponse.BodyHandlers.ofString()));
+    }
+
+    private static void part(
+            java.io.ByteArrayOutputStream out, String boundary, String disposition, String type, byte[] content) {
+        StringBuilder head = new StringBuilder("--").append(boundary).append("\r\n");
+        head.append("Content-Disposition: ").append(disposition).append("\r\n");
+        if (type != null) {
+            head.append("Content-Type: ").append(type).append("\r\n");
+        }
+        out.writeBytes(head.append("\r\n").toString().getBytes(UTF_8));
+        out.writeBytes(content);
+        out.writeBytes("\r\n".getBytes(UTF_8));
+    }
+
+    /** A file name fit for a quoted header parameter: no quotes, backslashes or line breaks (RFC 7578 §4.2). */
+    static String quoted(String fileName) {
+        String clean = fileName.replaceAll("[\"\\\\\\r\\n]", "_");
+        return clean.isBlank() ? "file" : clean;
+    }
+
+    private static JsonNode answer(String method, HttpResponse<String> response) throws BotApiException {
         JsonNode body;
         try {
             body = Json.MAPPER.readTree(response.body());

@@ -39,12 +39,25 @@ final class Outbox {
     /** What a pass achieved: calls sent, and when the next one is due if Telegram asked to wait. */
     record Pass(int sent, boolean stopped) {}
 
+    /**
+     * The payload key of a call that uploads a file: {@code {attachment, field, name, type}}. The bytes stay in
+     * the attachment store and are read when the call is sent, so the queue holds no copies.
+     */
+    static final String FILE = "romotica_file";
+
+    /** Reads a chat attachment's bytes for an upload; empty when it is gone (erased, expired). */
+    interface Files {
+        Optional<byte[]> read(String attachmentId);
+    }
+
     private final Jdbi jdbi;
     private final Clock clock;
+    private final Files files;
 
-    Outbox(Jdbi jdbi, Clock clock) {
+    Outbox(Jdbi jdbi, Clock clock, Files files) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.files = files;
     }
 
     /**
@@ -89,7 +102,7 @@ final class Outbox {
                 continue;
             }
             try {
-                JsonNode result = api.call(call.method(), call.payload());
+                JsonNode result = send(api, call);
                 delivered(call, result.path("message_id").asLong(0));
                 sent++;
             } catch (BotApiException e) {
@@ -109,6 +122,23 @@ final class Outbox {
             }
         }
         return new Pass(sent, false);
+    }
+
+    private JsonNode send(BotApi api, Call call) throws BotApiException, InterruptedException {
+        JsonNode file = call.payload().remove(FILE);
+        if (file == null) {
+            return api.call(call.method(), call.payload());
+        }
+        byte[] bytes = files.read(file.path("attachment").asText())
+                .orElseThrow(() -> new BotApiException(404, call.method() + ": the attachment is gone", null));
+        return api.upload(
+                call.method(),
+                call.payload(),
+                new BotApi.Upload(
+                        file.path("field").asText(),
+                        file.path("name").asText(),
+                        file.path("type").asText(),
+                        bytes));
     }
 
     static Duration backoff(int attempt) {

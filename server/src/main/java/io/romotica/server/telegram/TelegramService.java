@@ -53,6 +53,19 @@ public final class TelegramService implements AutoCloseable {
     private static final Duration NOTIFICATION_LIFETIME = Duration.ofHours(12);
     private static final Duration REPLY_LIFETIME = Duration.ofHours(1);
     private static final int PREVIEW = 500;
+    /** Bot API upload limits: photos up to 10 MB, other files up to 50 MB. */
+    static final long PHOTO_LIMIT = 10L * 1024 * 1024;
+
+    static final long FILE_LIMIT = 50L * 1024 * 1024;
+    /** Formats Telegram shows as photos and plays as voice notes (sendVoice: OGG/Opus, MP3, M4A). */
+    private static final java.util.Set<String> PHOTO_TYPES =
+            java.util.Set.of("image/jpeg", "image/png", "image/gif", "image/webp");
+
+    private static final java.util.Set<String> VOICE_TYPES = java.util.Set.of("audio/ogg", "audio/mpeg", "audio/mp4");
+    /** Who reads attachments for uploads: agents may read every attachment. */
+    private static final Party.Agent UPLOADER = new Party.Agent(new Principal(
+            "telegram-bot", "Telegram", null, Principal.Role.AGENT, "telegram", Principal.Stage.FULL, null));
+
     private static final String OTP_CONTEXT = "telegram-otp:";
 
     /** Whether an agent is in the console now (any open connection, online or away). */
@@ -88,7 +101,7 @@ public final class TelegramService implements AutoCloseable {
             long maxAttachmentBytes) {
         this.config = config;
         this.store = new TelegramStore(jdbi);
-        this.outbox = new Outbox(jdbi, clock);
+        this.outbox = new Outbox(jdbi, clock, this::attachmentBytes);
         this.chat = chat;
         this.attendance = attendance;
         this.audit = audit;
@@ -281,7 +294,8 @@ public final class TelegramService implements AutoCloseable {
                             .replace("\u0000", body)
                     : BotTexts.format(lang, "newMessage", m.senderName(), "\u0000")
                             .replace("\u0000", body);
-            ObjectNode payload = text(html);
+            Optional<FileCall> file = fileCall(m.attachment());
+            ObjectNode payload = file.isPresent() ? caption(html, m.attachment(), file.get()) : text(html);
             ArrayNode row = Json.MAPPER.createArrayNode();
             if (first) {
                 row.addObject()
@@ -299,9 +313,59 @@ public final class TelegramService implements AutoCloseable {
             send(
                     link.chatId(),
                     "msg-" + m.id() + "-" + link.userId(),
+                    file.map(FileCall::method).orElse("sendMessage"),
                     payload,
                     m.conversationId(),
                     NOTIFICATION_LIFETIME);
+        }
+    }
+
+    /** How an attachment goes to Telegram as a file: the send method and its file field. */
+    record FileCall(String method, String field) {}
+
+    /**
+     * The upload for {@code a}: pictures as photos (up to 10 MB), voice notes Telegram can play as voice
+     * messages, anything else as a document (up to 50 MB). Empty for no attachment or one over the limits,
+     * which stays a text line with its name.
+     */
+    static Optional<FileCall> fileCall(ServerFrame.AttachmentInfo a) {
+        if (a == null) {
+            return Optional.empty();
+        }
+        String type = a.contentType() == null ? "" : a.contentType().toLowerCase(Locale.ROOT);
+        if (PHOTO_TYPES.contains(type) && a.size() <= PHOTO_LIMIT) {
+            return Optional.of(new FileCall("sendPhoto", "photo"));
+        }
+        if (a.size() > FILE_LIMIT) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                VOICE_TYPES.contains(type)
+                        ? new FileCall("sendVoice", "voice")
+                        : new FileCall("sendDocument", "document"));
+    }
+
+    /** A file send's parameters: the notification as an HTML caption, and which attachment to upload. */
+    private static ObjectNode caption(String html, ServerFrame.AttachmentInfo a, FileCall call) {
+        ObjectNode p = Json.MAPPER.createObjectNode();
+        // Within the 1024-character caption limit: the text is clipped to PREVIEW before it is escaped.
+        p.put("caption", html);
+        p.put("parse_mode", "HTML");
+        p.putObject(Outbox.FILE)
+                .put("attachment", a.id())
+                .put("field", call.field())
+                .put("name", a.name())
+                .put("type", a.contentType());
+        return p;
+    }
+
+    private Optional<byte[]> attachmentBytes(String attachmentId) {
+        try (var in = chat.download(UPLOADER, attachmentId, false).body()) {
+            return Optional.of(in.readAllBytes());
+        } catch (AppException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -786,7 +850,12 @@ public final class TelegramService implements AutoCloseable {
     }
 
     private void send(long chatId, String key, ObjectNode payload, String conversationId, Duration lifetime) {
-        if (outbox.enqueue(key, chatId, "sendMessage", payload, conversationId, lifetime)) {
+        send(chatId, key, "sendMessage", payload, conversationId, lifetime);
+    }
+
+    private void send(
+            long chatId, String key, String method, ObjectNode payload, String conversationId, Duration lifetime) {
+        if (outbox.enqueue(key, chatId, method, payload, conversationId, lifetime)) {
             runner.wake();
         }
     }

@@ -71,7 +71,10 @@ class TelegramIT {
     private record VisitorChat(ClientSocket socket, String conversationId) {}
 
     private VisitorChat visitorStarts(String name, String text) throws InterruptedException {
-        TestServer.Visitor v = server.visitor(name);
+        return visitorStarts(server.visitor(name), text);
+    }
+
+    private VisitorChat visitorStarts(TestServer.Visitor v, String text) throws InterruptedException {
         ClientSocket socket = ClientSocket.visitor(server.client(), v.token());
         socket.send("{\"type\":\"chat.start\",\"clientId\":\"c1\",\"text\":\"" + text + "\"}");
         JsonNode first = socket.probe().ack("c1");
@@ -243,6 +246,92 @@ class TelegramIT {
         assertThat(got.at("/message/kind").asText()).isEqualTo("ATTACHMENT");
         assertThat(got.at("/message/attachment/contentType").asText()).isEqualTo("image/png");
         assertThat(telegram.calls()).contains("getFile");
+    }
+
+    /**
+     * The visitor uploads {@code bytes} as {@code fileName} and sends it with {@code caption}; waits for the ack
+     * and returns the bytes stored (pictures are re-encoded without their metadata).
+     */
+    private byte[] visitorSendsFile(VisitorChat v, String token, byte[] bytes, String fileName, String caption)
+            throws InterruptedException {
+        var up = server.client()
+                .upload(
+                        "/api/chat/conversations/" + v.conversationId() + "/attachments",
+                        bytes,
+                        Map.of(
+                                io.romotica.server.realtime.Parties.VISITOR_TOKEN,
+                                token,
+                                io.romotica.server.chat.ChatRoutes.FILE_NAME,
+                                fileName));
+        assertThat(up.status()).as(up.body()).isEqualTo(201);
+        String clientId = "f" + System.nanoTime();
+        v.socket()
+                .send("{\"type\":\"chat.send\",\"conversationId\":\"" + v.conversationId() + "\",\"clientId\":\""
+                        + clientId + "\",\"text\":\"" + caption + "\",\"attachmentId\":\""
+                        + up.json().get("id").asText() + "\"}");
+        v.socket().probe().ack(clientId);
+        return admin.client()
+                .download("/api/chat/attachments/" + up.json().get("id").asText(), Map.of())
+                .body();
+    }
+
+    private static final byte[] PNG = java.util.Base64.getDecoder()
+            .decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+
+    @Test
+    void aVisitorsPictureReachesTelegramAsAPhotoWithAnEscapedCaption() throws Exception {
+        link(admin, AGENT_CHAT);
+        TestServer.Visitor visitor = server.visitor("Pelin <b>");
+        VisitorChat v = visitorStarts(visitor, "Look at this");
+        telegram.awaitSent(s -> s.text().contains("New conversation"), WAIT);
+
+        byte[] stored = visitorSendsFile(v, visitor.token(), PNG, "error screen.png", "It says <error>");
+        FakeTelegram.Sent photo = telegram.awaitSent(s -> s.method().equals("sendPhoto"), WAIT);
+
+        assertThat(photo.chatId()).isEqualTo(AGENT_CHAT);
+        assertThat(telegram.file(photo.params().path("photo").asText())).isEqualTo(stored);
+        assertThat(photo.params().path("caption").asText())
+                .contains("Pelin &lt;b&gt;")
+                .contains("It says &lt;error&gt;");
+        assertThat(photo.params().path("parse_mode").asText()).isEqualTo("HTML");
+        // A reply to the photo goes to its conversation, like a reply to a text notification.
+        telegram.message(AGENT_CHAT, "Thanks, I see it.", photo.messageId());
+        JsonNode got = v.socket()
+                .next("chat.message", f -> f.at("/message/senderKind").asText().equals("AGENT"));
+        assertThat(got.at("/message/body").asText()).isEqualTo("Thanks, I see it.");
+    }
+
+    @Test
+    void aVisitorsVoiceNoteAndFileReachTelegramAsVoiceAndDocument() throws Exception {
+        link(admin, AGENT_CHAT);
+        TestServer.Visitor visitor = server.visitor("Emre");
+        VisitorChat v = visitorStarts(visitor, "Listen");
+        telegram.awaitSent(s -> s.text().contains("New conversation"), WAIT);
+        // An Ogg page header is enough for content detection to call it audio/ogg.
+        byte[] ogg = oggOpus();
+        byte[] pdf = "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+        visitorSendsFile(v, visitor.token(), ogg, "voice-1.ogg", "");
+        visitorSendsFile(v, visitor.token(), pdf, "invoice.pdf", "");
+        FakeTelegram.Sent voice = telegram.awaitSent(s -> s.method().equals("sendVoice"), WAIT);
+        FakeTelegram.Sent document = telegram.awaitSent(s -> s.method().equals("sendDocument"), WAIT);
+
+        assertThat(telegram.file(voice.params().path("voice").asText())).isEqualTo(ogg);
+        assertThat(telegram.file(document.params().path("document").asText())).isEqualTo(pdf);
+        assertThat(document.params().path("caption").asText()).contains("invoice.pdf");
+    }
+
+    /** A minimal Ogg stream with an OpusHead page. */
+    private static byte[] oggOpus() {
+        var out = new java.io.ByteArrayOutputStream();
+        byte[] head = "OpusHead\u0001\u0001\u0038\u0001\u0080\u00bb\u0000\u0000\u0000\u0000\u0000"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        out.writeBytes("OggS".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeBytes(
+                new byte[] {0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, (byte) head.length});
+        out.writeBytes(head);
+        return out.toByteArray();
     }
 
     @Test
