@@ -39,6 +39,9 @@ final class Outbox {
     /** What a pass achieved: calls sent, and when the next one is due if Telegram asked to wait. */
     record Pass(int sent, boolean stopped) {}
 
+    /** Held while one call is sent and its answer recorded. */
+    private final java.util.concurrent.locks.ReentrantLock inFlight = new java.util.concurrent.locks.ReentrantLock();
+
     /**
      * The payload key of a call that uploads a file: {@code {attachment, field, name, type}}. The bytes stay in
      * the attachment store and are read when the call is sent, so the queue holds no copies.
@@ -101,6 +104,7 @@ final class Outbox {
                 failed(call, "expired before Telegram could be reached");
                 continue;
             }
+            inFlight.lock();
             try {
                 JsonNode result = send(api, call);
                 delivered(call, result.path("message_id").asLong(0));
@@ -119,6 +123,8 @@ final class Outbox {
                 }
                 failed(call, e.getMessage());
                 log.warn("Telegram refused {} (call {}): {}", call.method(), call.id(), e.getMessage());
+            } finally {
+                inFlight.unlock();
             }
         }
         return new Pass(sent, false);
@@ -199,8 +205,14 @@ final class Outbox {
                 .execute());
     }
 
-    /** The conversation a message the bot sent to {@code chatId} was about, if any. */
+    /**
+     * The conversation a message the bot sent to {@code chatId} was about, if any. Waits for a send in
+     * progress on this node first: an agent can reply to a message as soon as Telegram delivers it, which may
+     * be before this node has recorded the message's id from Telegram's answer.
+     */
     Optional<String> conversationOf(long chatId, long messageId) {
+        inFlight.lock();
+        inFlight.unlock();
         return jdbi.withHandle(h -> h.createQuery("""
                         select conversation_id from telegram_outbox
                         where chat_id = :c and tg_message_id = :m and conversation_id is not null""")
