@@ -212,6 +212,8 @@ class BrowserViewerIT {
         Thread.ofPlatform().daemon().start(() -> events.lines().forEach(windowEvents::add));
         b.await("the input window in the video", () -> near(pixel(b, 0.25, 0.25), 255, 255, 255));
 
+        // WebDriver clicks the centre of an element's visible part: show all of it (max 75vh) first.
+        b.js("document.getElementById('remote-video').scrollIntoView({block: 'center'})");
         new Actions(b.driver())
                 .moveToElement(b.visible("#remote-video"))
                 .click()
