@@ -12,6 +12,7 @@ import { renderAdmin } from './admin.js';
 import { createSocket, socketUrl } from './socket.js';
 import { startChats, stopChats, renderChats, leaveChats, openFromOutside } from './chats.js';
 import { startCalls, stopCalls, renderCalls, leaveCalls } from './calls.js';
+import { renderRemote, leaveRemote } from './remote.js';
 import { presenceControl, startPresence, stopPresence } from './presence.js';
 
 export const PANES = ['chats', 'calls', 'remote', 'history', 'admin', 'account'];
@@ -158,6 +159,7 @@ export function showPane(name, { focus = false, search = '', keepMessage = false
   placeMessageRegion(pane);
   leaveChats();
   leaveCalls();
+  leaveRemote();
   frame.current = name;
   pane.dataset.pane = name;
   markActive();
@@ -171,6 +173,9 @@ export function showPane(name, { focus = false, search = '', keepMessage = false
       break;
     case 'calls':
       renderCalls(body, ctx);
+      break;
+    case 'remote':
+      renderRemote(body, ctx);
       break;
     case 'account':
       renderAccount(body, ctx);
@@ -216,6 +221,7 @@ export function unmountConsole() {
   stopChats();
   leaveCalls();
   stopCalls();
+  leaveRemote();
   stopPresence();
   if (frame && frame.socket) frame.socket.stop();
   frame = null;
