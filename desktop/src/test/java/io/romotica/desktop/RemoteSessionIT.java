@@ -202,8 +202,10 @@ class RemoteSessionIT {
                         || !frame.path("kind").asText().equals("sdp")) {
                     return text;
                 }
+                // Every fingerprint line alike, so the description still carries one fingerprint and only
+                // its MAC can give the swap away.
                 var m = FINGERPRINT.matcher(frame.get("payload").asText());
-                String swapped = m.replaceFirst(r -> r.group(1) + (r.group(2).equals("00") ? "01" : "00"));
+                String swapped = m.replaceAll(r -> r.group(1) + (r.group(2).equals("00") ? "01" : "00"));
                 ((ObjectNode) frame).put("payload", swapped);
                 return frame.toString();
             } catch (IOException e) {
@@ -214,6 +216,7 @@ class RemoteSessionIT {
 
             assertThat(run.exit()).as(run.line().toString()).isEqualTo(13);
             assertThat(run.line().get("error").asText()).isEqualTo("SECURITY_CHECK_FAILED");
+            assertThat(run.line().get("message").asText()).contains("not authenticated");
             assertThat(Files.exists(kit.work.resolve("tampered.png"))).isFalse();
         }
         // The PAKE itself succeeded (the password is used up); the session ended as a security failure.
