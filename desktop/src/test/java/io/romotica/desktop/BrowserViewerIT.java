@@ -11,6 +11,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -23,13 +24,15 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 
 /**
  * The browser viewer in the console's Remote pane against the real headless host under Xvfb: SRP-6a in
  * JavaScript reproduces RFC 5054's values in Chromium and interoperates with the BouncyCastle host; the
  * host's screen (a known pattern) appears in the video; a click in the video arrives in a window on the host;
- * a wrong password is reported as such.
+ * a wrong password is reported as such; a DTLS fingerprint swapped on the way is a security warning and no
+ * video; an ID no host has is reported as offline.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowserViewerIT {
@@ -111,7 +114,16 @@ class BrowserViewerIT {
     }
 
     private Browser remotePane() {
+        return remotePane(null);
+    }
+
+    /** The Remote pane; {@code initScript}, when given, runs in every document before the page's own scripts. */
+    private Browser remotePane(String initScript) {
         Browser b = browsers.open(server, Browser.options().fakeMedia());
+        if (initScript != null) {
+            ((ChromeDriver) b.driver())
+                    .executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", initScript));
+        }
         b.signIn(admin);
         b.get("/console/remote");
         b.visible("#remote-host-id");
@@ -245,5 +257,80 @@ class BrowserViewerIT {
 
         b.awaitAttribute("#remote-error", "data-code", "WRONG_PASSWORD");
         assertThat(b.text("#remote-error")).containsIgnoringCase("password");
+    }
+
+    /**
+     * A man in the middle at the console socket's edge (the server relays remote.* frames unread, so this is
+     * exactly what a compromised server or path could deliver): every frame received passes through it, and in
+     * relayed session descriptions the first byte of the DTLS fingerprint is swapped on every fingerprint line
+     * alike (so the description stays consistent and only the fingerprint's MAC can reveal the swap), as
+     * RemoteSessionIT's TamperingProxy does for the desktop viewer. (A proxy on another port cannot be used here: the console's
+     * Content-Security-Policy allows connections to its own origin only.) Counts its swaps in
+     * {@code window.__tampered}.
+     */
+    private static final String SWAP_FINGERPRINT = """
+            (() => {
+              const Native = window.WebSocket;
+              window.__tampered = 0;
+              const swap = (text) => {
+                let f;
+                try { f = JSON.parse(text); } catch { return text; }
+                if (!f || f.type !== 'remote.relay' || f.kind !== 'sdp' || typeof f.payload !== 'string') return text;
+                const p = f.payload.replace(/(a=fingerprint:sha-256 )([0-9A-F]{2})/g,
+                  (m, a, b) => a + (b === '00' ? '01' : '00'));
+                if (p !== f.payload) window.__tampered++;
+                f.payload = p;
+                return JSON.stringify(f);
+              };
+              class Tampering extends Native {
+                constructor(...args) {
+                  super(...args);
+                  const forged = new WeakSet();
+                  this.addEventListener('message', (ev) => {
+                    if (forged.has(ev)) return;
+                    ev.stopImmediatePropagation();
+                    const copy = new MessageEvent('message', { data: swap(ev.data), origin: ev.origin });
+                    forged.add(copy);
+                    this.dispatchEvent(copy);
+                  });
+                }
+              }
+              window.WebSocket = Tampering;
+            })();
+            """;
+
+    @Test
+    @Order(4)
+    void aSwappedFingerprintIsASecurityWarningAndNoVideo() {
+        Browser b = remotePane(SWAP_FINGERPRINT);
+        connect(b, current.get("id").asText(), current.get("password").asText());
+
+        b.awaitAttribute("#remote-error", "data-code", "SECURITY_CHECK_FAILED");
+        assertThat(((Number) b.js("return window.__tampered")).intValue())
+                .as("fingerprints swapped")
+                .isGreaterThanOrEqualTo(1);
+        // Refused by the fingerprint's MAC (the description itself is consistent).
+        assertThat(b.consoleLines())
+                .anySatisfy(l -> assertThat(l.getMessage()).contains("DTLS fingerprint is not authenticated"));
+        assertThat(b.visible("#remote-error").getAttribute("class")).contains("remote-security");
+        assertThat(b.text("#remote-error")).startsWith("Security warning");
+        assertThat(b.js("""
+                        const v = document.getElementById('remote-video');
+                        return [v.hidden, v.srcObject === null, v.videoWidth, v.dataset.state ?? null];
+                        """)).isEqualTo(Arrays.asList(true, true, 0L, null));
+        assertThat(b.visible("#remote-connect").isDisplayed()).isTrue();
+    }
+
+    @Test
+    @Order(5)
+    void anIdNoHostHasIsReportedAsOffline() {
+        Browser b = remotePane();
+        String unknown = current.get("id").asText().equals("123456789") ? "987654321" : "123456789";
+        connect(b, unknown, "ANYPASS12");
+
+        b.awaitAttribute("#remote-error", "data-code", "HOST_OFFLINE");
+        assertThat(b.text("#remote-error"))
+                .isEqualTo("This host is not online. Ask the person to open the Romotica app.");
+        assertThat(b.visible("#remote-connect").isDisplayed()).isTrue();
     }
 }
