@@ -1,4 +1,5 @@
-// Admin pane: tabs for users (with invites), live chat (canned replies, agents' capacity), the audit log
+// Admin pane: tabs for users (with invites), live chat (canned replies, agents' capacity), remote desktop
+// (lock-outs after wrong one-time passwords), the audit log
 // and organisation settings. The open tab is
 // kept in the address as ?tab= so a reload stays where the admin was.
 
@@ -10,8 +11,9 @@ import { setAddress } from './router.js';
 import { renderUsers } from './users.js';
 import { renderAudit } from './audit.js';
 import { renderChatAdmin } from './admin-chat.js';
+import { renderRemoteAdmin } from './admin-remote.js';
 
-const TABS = ['users', 'chat', 'audit', 'settings'];
+const TABS = ['users', 'chat', 'remote', 'audit', 'settings'];
 
 export function renderAdmin(container, ctx) {
   const wanted = new URLSearchParams(ctx.search || '').get('tab');
@@ -67,6 +69,7 @@ export function renderAdmin(container, ctx) {
     panel.replaceChildren();
     if (name === 'users') renderUsers(panel, ctx);
     else if (name === 'chat') renderChatAdmin(panel, ctx);
+    else if (name === 'remote') renderRemoteAdmin(panel, ctx);
     else if (name === 'audit') renderAudit(panel, ctx);
     else renderSettings(panel);
   }

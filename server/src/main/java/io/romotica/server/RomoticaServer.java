@@ -58,6 +58,7 @@ import io.romotica.server.realtime.Parties;
 import io.romotica.server.realtime.Presence;
 import io.romotica.server.realtime.RealtimeSocket;
 import io.romotica.server.realtime.StreamTokens;
+import io.romotica.server.remote.RemoteRoutes;
 import io.romotica.server.remote.RemoteService;
 import io.romotica.server.remote.RemoteSocket;
 import io.romotica.server.settings.SettingsRoutes;
@@ -288,6 +289,7 @@ public final class RomoticaServer implements AutoCloseable {
         new AuthRoutes(auth, accounts).register(api);
         new AccountRoutes(accounts, auth, config.http().publicUrl()).register(api);
         new AuditRoutes(audit).register(api);
+        new RemoteRoutes(remote).register(api);
         new SettingsRoutes(settings).register(api);
         Parties parties = new Parties(chat::visitorAccess);
         new ChatRoutes(

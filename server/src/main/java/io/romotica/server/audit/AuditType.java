@@ -44,6 +44,8 @@ public enum AuditType {
     REMOTE_SESSION_STARTED,
     /** A remote session (or an attempt that got as far as the host) ended; details: reason and duration. */
     REMOTE_SESSION_ENDED,
+    /** An admin cleared a remote back-off (target: the host ID or address counter key). */
+    REMOTE_LOCKOUT_CLEARED,
     TELEGRAM_LINKED,
     TELEGRAM_UNLINKED,
     TELEGRAM_CODE_SENT,

@@ -2,6 +2,7 @@ package io.romotica.server.bus;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Failure counters with a last-failure time, shared by all nodes (Redis) or kept in this process. Used for
@@ -20,4 +21,10 @@ public interface AttemptCounter {
     Attempts recordFailure(String key, Instant now, Duration ttl);
 
     void reset(String key);
+
+    /** A live counter and its key. */
+    record Counted(String key, Attempts attempts) {}
+
+    /** The live counters whose key starts with {@code prefix} (for admins: who is in back-off). */
+    List<Counted> list(String prefix);
 }

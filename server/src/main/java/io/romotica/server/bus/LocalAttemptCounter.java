@@ -3,6 +3,7 @@ package io.romotica.server.bus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -45,5 +46,15 @@ public final class LocalAttemptCounter implements AttemptCounter {
     @Override
     public void reset(String key) {
         entries.remove(key);
+    }
+
+    @Override
+    public List<Counted> list(String prefix) {
+        Instant now = clock.instant();
+        return entries.entrySet().stream()
+                .filter(e ->
+                        e.getKey().startsWith(prefix) && e.getValue().expires().isAfter(now))
+                .map(e -> new Counted(e.getKey(), e.getValue().attempts()))
+                .toList();
     }
 }

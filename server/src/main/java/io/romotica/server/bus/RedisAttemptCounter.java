@@ -1,8 +1,12 @@
 package io.romotica.server.bus;
 
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +31,10 @@ public final class RedisAttemptCounter implements AttemptCounter {
 
     @Override
     public Attempts get(String key) {
-        Map<String, String> h = redis.sync().hgetall(key(key));
+        return attempts(redis.sync().hgetall(key(key)));
+    }
+
+    private static Attempts attempts(Map<String, String> h) {
         if (h == null || !h.containsKey("failures")) {
             return Attempts.NONE;
         }
@@ -49,5 +56,29 @@ public final class RedisAttemptCounter implements AttemptCounter {
     @Override
     public void reset(String key) {
         redis.sync().del(key(key));
+    }
+
+    /** SCANs (never KEYS) for the prefix; a counter that expires between SCAN and HGETALL is left out. */
+    @Override
+    public List<Counted> list(String prefix) {
+        String base = key("");
+        ScanArgs args = ScanArgs.Builder.matches(glob(base + prefix) + "*").limit(500);
+        List<Counted> found = new ArrayList<>();
+        ScanCursor cursor = ScanCursor.INITIAL;
+        do {
+            KeyScanCursor<String> page = redis.sync().scan(cursor, args);
+            for (String k : page.getKeys()) {
+                Attempts a = attempts(redis.sync().hgetall(k));
+                if (a.failures() > 0) {
+                    found.add(new Counted(k.substring(base.length()), a));
+                }
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
+        return found;
+    }
+
+    private static String glob(String literal) {
+        return literal.replaceAll("([\\\\*?\\[\\]])", "\\\\$1");
     }
 }

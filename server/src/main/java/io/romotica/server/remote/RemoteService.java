@@ -13,6 +13,8 @@ import io.romotica.server.calls.IceServers;
 import io.romotica.server.common.AppException;
 import io.romotica.server.common.ErrorCode;
 import io.romotica.server.common.Ids;
+import io.romotica.server.common.Principal;
+import io.romotica.server.common.RequestInfo;
 import io.romotica.server.config.ServerConfig;
 import io.romotica.server.realtime.Broadcaster;
 import java.security.SecureRandom;
@@ -332,6 +334,23 @@ public final class RemoteService {
                     "after " + hostFailures + " failed attempts"));
             delivery.send(s.hostConn(), new RemoteEvent.RotatePassword(s.hostId(), hostFailures));
         }
+    }
+
+    /** Host IDs and source addresses now in back-off, from the counters shared by all nodes. */
+    public List<RemoteThrottle.Lockout> lockouts() {
+        return throttle.lockouts();
+    }
+
+    /**
+     * An admin lifts a back-off: the counter for {@code key} (a host ID or an address key) is reset, so the
+     * next attempt goes through, and this is audited. NOT_FOUND for other keys and for keys with no failures.
+     */
+    public void clearLockout(Principal admin, String key, RequestInfo from) {
+        if (!RemoteThrottle.isKey(key) || !throttle.counted(key)) {
+            throw AppException.notFound("lock-out");
+        }
+        throttle.reset(key);
+        audit.append(AuditEvent.of(AuditType.REMOTE_LOCKOUT_CLEARED, admin, from, key, "counter reset"));
     }
 
     /** Either side ends the session; the other side is told why. */

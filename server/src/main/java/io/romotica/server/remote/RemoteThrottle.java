@@ -5,6 +5,8 @@ import io.romotica.server.config.ServerConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,7 +15,7 @@ import java.util.Optional;
  * address key (IPv6 by /64). After the free attempts each failure doubles the wait, up to the maximum.
  * Thread-safe.
  */
-final class RemoteThrottle {
+public final class RemoteThrottle {
     private final AttemptCounter counter;
     private final ServerConfig.Remote config;
     private final Clock clock;
@@ -24,12 +26,47 @@ final class RemoteThrottle {
         this.clock = clock;
     }
 
+    private static final String PREFIX = "remote-";
+    private static final String HOST = "remote-host:";
+    private static final String ADDRESS = "remote-address:";
+
     static String hostKey(String hostId) {
-        return "remote-host:" + hostId;
+        return HOST + hostId;
     }
 
     static String addressKey(String address) {
-        return "remote-address:" + address;
+        return ADDRESS + address;
+    }
+
+    /** Whether {@code key} names one of these counters (and not, say, a sign-in counter). */
+    static boolean isKey(String key) {
+        return key != null && (key.startsWith(HOST) || key.startsWith(ADDRESS));
+    }
+
+    /** A host ID or source address in back-off: its counter key, kind, subject, failures and end. */
+    public record Lockout(
+            String key, String kind, String subject, int failures, Instant lastFailure, Instant lockedUntil) {}
+
+    /** Every host ID and address key now in back-off, on whichever node it was counted; latest end first. */
+    List<Lockout> lockouts() {
+        Instant now = clock.instant();
+        return counter.list(PREFIX).stream()
+                .filter(e -> isKey(e.key()))
+                .filter(e -> e.attempts().last() != null && e.attempts().failures() > config.backoffFreeAttempts())
+                .map(e -> {
+                    Instant until = e.attempts().last().plus(delay(e.attempts().failures()));
+                    boolean host = e.key().startsWith(HOST);
+                    return new Lockout(
+                            e.key(),
+                            host ? "host" : "address",
+                            e.key().substring(host ? HOST.length() : ADDRESS.length()),
+                            e.attempts().failures(),
+                            e.attempts().last(),
+                            until);
+                })
+                .filter(l -> l.lockedUntil().isAfter(now))
+                .sorted(Comparator.comparing(Lockout::lockedUntil).reversed().thenComparing(Lockout::key))
+                .toList();
     }
 
     /** How long {@code key} must still wait before its next attempt; empty when it may try now. */
@@ -61,6 +98,10 @@ final class RemoteThrottle {
         // Counters outlive the longest back-off, so a patient guesser still meets it.
         return counter.recordFailure(key, clock.instant(), config.backoffMax().multipliedBy(2))
                 .failures();
+    }
+
+    boolean counted(String key) {
+        return counter.get(key).failures() > 0;
     }
 
     void reset(String key) {

@@ -37,7 +37,9 @@ final class OpenApiDocument {
         ObjectNode schemas = Json.MAPPER.createObjectNode();
         ObjectNode paths = doc.putObject("paths");
         for (Api.Route r : routes) {
-            ObjectNode path = paths.has(r.path()) ? (ObjectNode) paths.get(r.path()) : paths.putObject(r.path());
+            // Javalin's <name> (a parameter that may hold slashes) is an ordinary {name} to OpenAPI.
+            String p = r.path().replaceAll("<([^>]+)>", "{$1}");
+            ObjectNode path = paths.has(p) ? (ObjectNode) paths.get(p) : paths.putObject(p);
             ObjectNode op = path.putObject(r.method().name().toLowerCase(Locale.ROOT));
             op.put("summary", r.summary());
             op.putArray("tags").add(r.tag());
@@ -45,7 +47,7 @@ final class OpenApiDocument {
             if (r.access() != Access.PUBLIC) {
                 op.putArray("security").addObject().putArray("session");
             }
-            Matcher m = PATH_PARAM.matcher(r.path());
+            Matcher m = PATH_PARAM.matcher(p);
             ArrayNode params = null;
             while (m.find()) {
                 if (params == null) {

@@ -8,8 +8,12 @@ import io.romotica.protocol.pake.SessionKey;
 import io.romotica.server.testing.ApiClient;
 import io.romotica.server.testing.ClientSocket;
 import io.romotica.server.testing.TestServer;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -281,6 +285,95 @@ class RemoteIT {
         assertThat(elsewhere.connect(host.hostId).get("code").asText()).isEqualTo("LOCKED_OUT");
         server.clock().advance(Duration.ofSeconds(10));
         assertThat(attempt(host, elsewhere, PASSWORD)).isNotNull();
+    }
+
+    @Test
+    void adminsSeeLockedOutHostIdsAndAddressesAndClearingOneLetsTheNextAttemptThrough() throws Exception {
+        RemoteDevice host = host();
+        RemoteDevice guesser = device("203.0.113.7");
+        ApiClient c = admin.client();
+        assertThat(c.get("/api/admin/remote/lockouts").json()).isEmpty();
+        for (int i = 1; i <= 3; i++) {
+            assertThat(attempt(host, guesser, "WRONGPASS" + i)).isNull();
+        }
+        // Redis keeps milliseconds.
+        Instant lastFailure = server.clock().instant().truncatedTo(ChronoUnit.MILLIS);
+
+        String hostKey = "remote-host:" + host.hostId;
+        String addressKey = "remote-address:ip4:203.0.113.7";
+        List<JsonNode> lockouts = iterable(c.get("/api/admin/remote/lockouts").json());
+        assertThat(lockouts).extracting(e -> e.get("key").asText()).containsExactlyInAnyOrder(hostKey, addressKey);
+        assertThat(lockouts).allSatisfy(e -> {
+            assertThat(e.get("failures").asInt()).isEqualTo(3);
+            assertThat(Instant.parse(e.get("lockedUntil").asText()).truncatedTo(ChronoUnit.MILLIS))
+                    .isEqualTo(lastFailure.plusSeconds(10));
+        });
+        assertThat(lockouts)
+                .anySatisfy(e -> {
+                    assertThat(e.get("kind").asText()).isEqualTo("host");
+                    assertThat(e.get("subject").asText()).isEqualTo(host.hostId);
+                })
+                .anySatisfy(e -> {
+                    assertThat(e.get("kind").asText()).isEqualTo("address");
+                    assertThat(e.get("subject").asText()).isEqualTo("ip4:203.0.113.7");
+                });
+
+        // Agents see and clear nothing.
+        ApiClient agent =
+                server.createAgent(admin, "agent@example.com", "Alan Agent").client();
+        assertThat(agent.get("/api/admin/remote/lockouts").status()).isEqualTo(403);
+        assertThat(agent.delete("/api/admin/remote/lockouts/" + enc(hostKey)).status())
+                .isEqualTo(403);
+        assertThat(guesser.connect(host.hostId).get("code").asText()).isEqualTo("LOCKED_OUT");
+
+        // Only remote counters can be cleared, and only while they count something.
+        assertThat(c.delete("/api/admin/remote/lockouts/" + enc("login-account:agent@example.com"))
+                        .status())
+                .isEqualTo(404);
+
+        assertThat(c.delete("/api/admin/remote/lockouts/" + enc(hostKey)).status())
+                .isEqualTo(204);
+        assertThat(iterable(c.get("/api/admin/remote/lockouts").json()))
+                .singleElement()
+                .satisfies(e -> assertThat(e.get("key").asText()).isEqualTo(addressKey));
+        assertThat(c.delete("/api/admin/remote/lockouts/" + enc(addressKey)).status())
+                .isEqualTo(204);
+        assertThat(c.get("/api/admin/remote/lockouts").json()).isEmpty();
+        assertThat(c.delete("/api/admin/remote/lockouts/" + enc(addressKey)).status())
+                .isEqualTo(404);
+        assertThat(audit("REMOTE_LOCKOUT_CLEARED"))
+                .hasSize(2)
+                .extracting(e -> e.get("target").asText())
+                .containsExactlyInAnyOrder(hostKey, addressKey);
+
+        // No time has passed, yet the next attempt goes through.
+        assertThat(attempt(host, guesser, PASSWORD)).isNotNull();
+    }
+
+    @Test
+    void anIpv6AddressKeyWithItsSlashCanBeCleared() throws Exception {
+        RemoteDevice host = host();
+        RemoteDevice guesser = device("2001:db8:1:2::7");
+        for (int i = 1; i <= 3; i++) {
+            assertThat(attempt(host, guesser, "WRONGPASS" + i)).isNull();
+        }
+        ApiClient c = admin.client();
+        String addressKey = iterable(c.get("/api/admin/remote/lockouts").json()).stream()
+                .filter(e -> e.get("kind").asText().equals("address"))
+                .findFirst()
+                .orElseThrow()
+                .get("key")
+                .asText();
+        assertThat(addressKey).startsWith("remote-address:ip6:").endsWith("/64");
+        String path = "/api/admin/remote/lockouts/" + enc(addressKey).replace("%2F", "/");
+        assertThat(c.delete(path).status()).isEqualTo(204);
+        assertThat(iterable(c.get("/api/admin/remote/lockouts").json()))
+                .extracting(e -> e.get("kind").asText())
+                .containsExactly("host");
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     @Test
